@@ -1,0 +1,138 @@
+import type { Socket } from 'node:dgram';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from './config/load.js';
+import { ConfigError } from './config/errors.js';
+import { loadDictionaries } from './radius/dictionary/parser.js';
+import type { Dictionary } from './radius/dictionary/dictionary.js';
+import { ClientTable } from './radius/server/clients.js';
+import { RadiusPipeline, type ReplySender } from './radius/server/pipeline.js';
+import type { RadiusHandler } from './radius/server/types.js';
+import { bindUdp, type BoundSocket } from './radius/server/udp-listener.js';
+import { createAccessHandler, type EapAccessHandler } from './server/access.js';
+import { createAccountingHandler } from './server/accounting.js';
+import { AuthLog } from './store/auth-log.js';
+import { BatchWriter } from './store/batch-writer.js';
+import { openDatabase, type Db } from './store/db.js';
+import { SessionStore } from './store/sessions.js';
+
+// The composition root: the only module that wires every layer together.
+
+/** The dictionaries shipped with portcullis (works from src/ under tsx and from dist/). */
+export const BUILTIN_DICTIONARIES = fileURLToPath(new URL('../dictionaries', import.meta.url));
+
+export interface RunningServer {
+  readonly config: () => Config;
+  readonly dictionary: () => Dictionary;
+  readonly auth: RadiusPipeline;
+  readonly acct: RadiusPipeline;
+  readonly authSockets: readonly BoundSocket[];
+  readonly acctSockets: readonly BoundSocket[];
+  readonly db: Db;
+  /** Re-reads the config file; on any problem the running config stays and the error is returned. */
+  reload(): ConfigError | Error | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log: Logger;
+  /** Overrides loading from config.file (tests). */
+  config?: Config;
+  eap?: (config: Config, dict: Dictionary) => EapAccessHandler | undefined;
+}
+
+function formatAddress(s: BoundSocket): string {
+  return s.address.includes(':') ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
+}
+
+function sendOn(socket: Socket, log: Logger): ReplySender {
+  return (reply: Buffer, address: string, port: number) => {
+    socket.send(reply, port, address, (err) => {
+      if (err) log.warn({ err, address, port }, 'reply not sent');
+    });
+  };
+}
+
+export async function startServer(configFile: string, options: StartOptions): Promise<RunningServer> {
+  const { log } = options;
+  let config = options.config ?? loadConfig(configFile);
+  let dict = loadDictionaries([BUILTIN_DICTIONARIES, ...config.dictionaries]);
+  let clients = new ClientTable(config.clients);
+  let eap = options.eap?.(config, dict);
+
+  const db = openDatabase(config.store.path, { synchronous: config.store.synchronous });
+  const writer = new BatchWriter(db);
+  const sessions = new SessionStore(db);
+  const authLog = new AuthLog(db);
+
+  const access = createAccessHandler({ config: () => config, authLog, writer, log, eap: () => eap });
+  const accounting = createAccountingHandler({ dict: () => dict, sessions, writer, log });
+
+  const makePipeline = (kind: 'auth' | 'acct', handler: RadiusHandler) =>
+    new RadiusPipeline({ kind, handler, log, clients: () => clients, duplicateWindowMs: config.auth.duplicateWindowMs });
+  const auth = makePipeline('auth', access);
+  const acct = makePipeline('acct', accounting);
+
+  // The socket a request came in on is the one its reply leaves from.
+  const senders = new WeakMap<Socket, ReplySender>();
+  const onMessage = (pipeline: RadiusPipeline) => (msg: Buffer, address: string, port: number, socket: Socket) => {
+    let send = senders.get(socket);
+    if (!send) senders.set(socket, (send = sendOn(socket, log)));
+    pipeline.handleDatagram(msg, address, port, send);
+  };
+
+  const authSockets = await bindUdp(config.auth.listen, onMessage(auth));
+  let acctSockets: BoundSocket[];
+  try {
+    acctSockets = await bindUdp(config.auth.acctListen, onMessage(acct));
+  } catch (err) {
+    for (const s of authSockets) s.socket.close();
+    throw err;
+  }
+  for (const s of [...authSockets, ...acctSockets]) {
+    s.socket.on('error', (err) => log.error({ err, address: s.address, port: s.port }, 'socket error'));
+  }
+
+  const pruneTimer = setInterval(() => {
+    const before = Date.now() - config.store.authLogRetentionDays * 86_400_000;
+    writer.writeLater(() => authLog.prune(before), (err) => log.error({ err }, 'auth log prune failed'));
+  }, 3_600_000);
+  pruneTimer.unref();
+
+  if (config.clients.length === 0) log.warn('no clients configured: every packet will be dropped (add access points and switches under clients:)');
+  log.info({
+    auth: authSockets.map(formatAddress), acct: acctSockets.map(formatAddress),
+    clients: config.clients.length, dictionaryAttributes: dict.attributeCount, store: config.store.path,
+  }, 'portcullis listening');
+
+  return {
+    config: () => config,
+    dictionary: () => dict,
+    auth, acct, authSockets, acctSockets, db,
+    reload() {
+      try {
+        const next = loadConfig(configFile);
+        const nextDict = loadDictionaries([BUILTIN_DICTIONARIES, ...next.dictionaries]);
+        const nextEap = options.eap?.(next, nextDict);
+        const listenChanged = JSON.stringify([next.auth, next.store.path]) !== JSON.stringify([config.auth, config.store.path]);
+        config = next;
+        dict = nextDict;
+        clients = new ClientTable(next.clients);
+        eap = nextEap;
+        if (listenChanged) log.warn('listen addresses, duplicate window or store path changed: they take effect after a restart');
+        log.info({ clients: next.clients.length }, 'configuration reloaded');
+        return undefined;
+      } catch (err) {
+        log.error({ problems: err instanceof ConfigError ? err.problems : undefined, err: err instanceof ConfigError ? undefined : err },
+          `configuration NOT reloaded, the running one stays in force:\n${(err as Error).message}`);
+        return err as Error;
+      }
+    },
+    async stop() {
+      clearInterval(pruneTimer);
+      await Promise.all([...authSockets, ...acctSockets].map((s) => new Promise<void>((r) => s.socket.close(() => r()))));
+      writer.flush();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { BUILTIN_DICTIONARIES } from '../../app.js';
+import { ConfigError } from '../../config/errors.js';
+import { loadConfig } from '../../config/load.js';
+import { DictionaryError } from '../../radius/dictionary/errors.js';
+import { loadDictionaries } from '../../radius/dictionary/parser.js';
+
+/** Validates a config file and its dictionaries; prints every problem; exit code 1 on any. */
+export function configCheck(configFile: string): number {
+  try {
+    const config = loadConfig(configFile);
+    const dict = loadDictionaries([BUILTIN_DICTIONARIES, ...config.dictionaries]);
+    process.stdout.write(
+      `${configFile}: OK — ${config.clients.length} client(s), ${config.users.size} local user(s), ` +
+        `${config.mabAllow.size} MAB MAC(s), ${dict.attributeCount} dictionary attributes\n`,
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof DictionaryError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { configCheck } from './commands/config-check.js';
+import { serve } from './commands/serve.js';
+import { logCommand, sessionsCommand } from './commands/store-views.js';
+
+const program = new Command();
+program
+  .name('portcullis')
+  .description('Posture-aware RADIUS network access control: EAP-TLS, TTLS, PEAP, MAB, accounting')
+  .showHelpAfterError();
+
+const configOption = ['-c, --config <file>', 'configuration file', 'config.yaml'] as const;
+
+/** Runs a command body; turns an expected failure into one clear line and exit code 1. */
+function run(body: () => void | number | Promise<void>): () => Promise<void> {
+  return async () => {
+    try {
+      const code = await body();
+      if (typeof code === 'number') process.exitCode = code;
+    } catch (err) {
+      process.stderr.write(`portcullis: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  };
+}
+
+program
+  .command('serve')
+  .description('run the RADIUS server (SIGHUP reloads the configuration)')
+  .option(...configOption)
+  .action((o: { config: string }) => serve(o.config));
+
+const config = program.command('config').description('configuration tools');
+config
+  .command('check')
+  .description('validate a configuration file and the dictionaries; exit code 1 on errors')
+  .option(...configOption)
+  .action((o: { config: string }) => run(() => configCheck(o.config))());
+
+program
+  .command('sessions')
+  .description('list accounting sessions (open ones unless --all)')
+  .option(...configOption)
+  .option('--nas <name>', 'only this NAS (client name, NAS-IP-Address or NAS-Identifier)')
+  .option('--mac <mac>', 'only this device')
+  .option('--all', 'include closed sessions')
+  .option('--limit <n>', 'at most this many rows', '1000')
+  .option('--json', 'print JSON')
+  .action((o) => run(() => sessionsCommand(o.config, o))());
+
+program
+  .command('log')
+  .description('show recent authentication decisions, newest first')
+  .option(...configOption)
+  .option('--mac <mac>', 'only this device')
+  .option('--user <name>', 'only this User-Name')
+  .option('--limit <n>', 'at most this many rows', '100')
+  .option('--json', 'print JSON')
+  .action((o) => run(() => logCommand(o.config, o))());
+
+await program.parseAsync(process.argv);

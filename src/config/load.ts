@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { LineCounter, isMap, parseDocument, type Document } from 'yaml';
+import type { ZodIssue } from 'zod';
+import { Secret } from '../log/secret.js';
+import { normaliseMac } from '../posture/mac.js';
+import { ConfigError, type ConfigProblem } from './errors.js';
+import { configSchema, parseListen, type RawConfig, type SecretRef } from './schema.js';
+
+export interface ListenAddress {
+  address: string;
+  port: number;
+}
+
+export interface NasClientConfig {
+  name: string;
+  /** CIDRs ("10.0.0.1/32" for a single address). */
+  networks: { address: string; prefix: number; family: 4 | 6 }[];
+  secret: Secret;
+  vendor: RawConfig['clients'][number]['vendor'];
+  labels: readonly string[];
+  coaPort: number;
+  coaSecret: Secret;
+  requireMessageAuthenticator: boolean;
+}
+
+export interface LocalUser {
+  name: string;
+  password?: Secret;
+  ntHash?: Buffer;
+}
+
+/** The validated, resolved, frozen configuration the server runs on. */
+export interface Config {
+  file: string;
+  auth: { listen: ListenAddress[]; acctListen: ListenAddress[]; duplicateWindowMs: number };
+  log: RawConfig['log'];
+  store: { path: string; synchronous: 'full' | 'normal'; authLogRetentionDays: number };
+  dictionaries: string[];
+  clients: NasClientConfig[];
+  mabAllow: ReadonlySet<string>;
+  users: ReadonlyMap<string, LocalUser>;
+}
+
+type Path = (string | number)[];
+
+function formatPath(path: Path): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/** Finds the line of the deepest YAML node that exists along `path`. */
+function locate(doc: Document, lc: LineCounter, path: Path): { line: number; column: number } {
+  for (let n = path.length; n >= 0; n--) {
+    const sub = path.slice(0, n);
+    const node = (sub.length ? doc.getIn(sub, true) : doc.contents) as { range?: [number, number, number] } | undefined;
+    if (node && node.range) {
+      // For a key path, point at the key itself when the value is a collection that starts later.
+      const pos = lc.linePos(node.range[0]);
+      return { line: pos.line, column: pos.col };
+    }
+    if (sub.length && n === path.length) {
+      const parent = doc.getIn(sub.slice(0, -1), true);
+      if (isMap(parent)) {
+        const pair = parent.items.find((it) => (it.key as { value?: unknown })?.value === sub[sub.length - 1]);
+        const keyNode = pair?.key as { range?: [number, number, number] } | undefined;
+        if (keyNode?.range) {
+          const pos = lc.linePos(keyNode.range[0]);
+          return { line: pos.line, column: pos.col };
+        }
+      }
+    }
+  }
+  return { line: 0, column: 0 };
+}
+
+function issueMessage(issue: ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.received === 'undefined') return 'is required';
+  if (issue.code === 'invalid_enum_value') return `must be one of ${issue.options.join(', ')} (got "${String(issue.received)}")`;
+  if (issue.code === 'invalid_union') {
+    // Report the most specific branch (secret refs: string or {env} or {file}).
+    return 'must be a string, {env: VARIABLE} or {file: PATH}';
+  }
+  return issue.message;
+}
+
+function resolveSecret(ref: SecretRef, baseDir: string, problem: (msg: string) => void): Secret {
+  if (typeof ref === 'string') return new Secret(ref, 'inline');
+  if ('env' in ref) {
+    const v = process.env[ref.env];
+    if (v === undefined || v === '') problem(`environment variable ${ref.env} is not set or empty`);
+    return new Secret(v ?? '', `env ${ref.env}`);
+  }
+  const path = resolve(baseDir, ref.file);
+  try {
+    const v = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    if (!v) problem(`secret file ${path} is empty`);
+    return new Secret(v, `file ${path}`);
+  } catch (err) {
+    problem(`cannot read secret file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    return new Secret('', `file ${path}`);
+  }
+}
+
+function parseNetwork(text: string): NasClientConfig['networks'][number] {
+  const [address, bits] = text.split('/');
+  const family = address.includes(':') ? 6 : 4;
+  return { address, prefix: bits === undefined ? (family === 4 ? 32 : 128) : Number(bits), family };
+}
+
+/** Parses and validates config text; throws ConfigError listing every problem. */
+export function parseConfig(text: string, file: string): Config {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const problems: ConfigProblem[] = [];
+  for (const e of doc.errors) {
+    const pos = lc.linePos(e.pos[0]);
+    problems.push({ file, line: pos.line, column: pos.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const data = doc.toJS() ?? {};
+  const parsed = configSchema.safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push({ file, ...locate(doc, lc, issue.path), path: formatPath(issue.path), message: issueMessage(issue) });
+    }
+    throw new ConfigError(problems);
+  }
+  const raw = parsed.data;
+  const at = (path: Path) => (message: string) => problems.push({ file, ...locate(doc, lc, path), path: formatPath(path), message });
+  const baseDir = dirname(resolve(file));
+
+  const names = new Set<string>();
+  const clients = raw.clients.map((c, i): NasClientConfig => {
+    if (names.has(c.name)) at(['clients', i, 'name'])(`client name "${c.name}" is used twice`);
+    names.add(c.name);
+    const secret = resolveSecret(c.secret, baseDir, at(['clients', i, 'secret']));
+    if (secret.length > 0 && secret.length < 8) at(['clients', i, 'secret'])('shared secret is shorter than 8 characters; use 16 or more random characters');
+    return {
+      name: c.name,
+      networks: (Array.isArray(c.address) ? c.address : [c.address]).map(parseNetwork),
+      secret,
+      vendor: c.vendor,
+      labels: c.labels,
+      coaPort: c.coa_port,
+      coaSecret: c.coa_secret ? resolveSecret(c.coa_secret, baseDir, at(['clients', i, 'coa_secret'])) : secret,
+      requireMessageAuthenticator: c.require_message_authenticator ?? raw.security.require_message_authenticator,
+    };
+  });
+
+  const mabAllow = new Set<string>();
+  raw.mab.allow.forEach((m, i) => {
+    const mac = normaliseMac(m);
+    if (!mac) at(['mab', 'allow', i])(`"${m}" is not a MAC address (use aa:bb:cc:dd:ee:ff, AA-BB-CC-DD-EE-FF, aabb.ccdd.eeff or aabbccddeeff)`);
+    else mabAllow.add(mac);
+  });
+
+  const users = new Map<string, LocalUser>();
+  raw.users.forEach((u, i) => {
+    if (users.has(u.name)) at(['users', i, 'name'])(`user "${u.name}" is listed twice`);
+    users.set(u.name, {
+      name: u.name,
+      password: u.password !== undefined ? resolveSecret(u.password, baseDir, at(['users', i, 'password'])) : undefined,
+      ntHash: u.nt_hash ? Buffer.from(u.nt_hash, 'hex') : undefined,
+    });
+  });
+
+  if (problems.length) throw new ConfigError(problems);
+  const config: Config = {
+    file,
+    auth: {
+      listen: raw.server.auth_listen.map((s) => parseListen(s)!),
+      acctListen: raw.server.acct_listen.map((s) => parseListen(s)!),
+      duplicateWindowMs: raw.server.duplicate_window_seconds * 1000,
+    },
+    log: raw.log,
+    store: { path: resolve(baseDir, raw.store.path), synchronous: raw.store.synchronous, authLogRetentionDays: raw.store.auth_log_retention_days },
+    dictionaries: raw.dictionaries.map((d) => resolve(baseDir, d)),
+    clients,
+    mabAllow,
+    users,
+  };
+  return Object.freeze(config);
+}
+
+/** Reads and validates a config file; throws ConfigError (file, line, reason) for anything wrong. */
+export function loadConfig(file: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([{ file, line: 0, column: 0, path: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+  }
+  return parseConfig(text, file);
+}

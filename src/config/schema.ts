@@ -1,0 +1,92 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+// The config file's shape, with defaults beside each field. Keys are snake_case as admins write them in YAML.
+// Every key is documented in config.example.yaml.
+
+/** A secret written inline, or taken from an environment variable or a file. */
+export const secretRef = z.union([
+  z.string().min(1, 'must not be empty'),
+  z.object({ env: z.string().min(1) }).strict(),
+  z.object({ file: z.string().min(1) }).strict(),
+]);
+export type SecretRef = z.infer<typeof secretRef>;
+
+const hostPort = z.string().refine((s) => parseListen(s) !== undefined, {
+  message: 'must be ADDRESS:PORT, e.g. "0.0.0.0:1812" or "[::]:1812"',
+});
+
+/** "0.0.0.0:1812" / "[::]:1812" → {address, port}. */
+export function parseListen(s: string): { address: string; port: number } | undefined {
+  const m = s.match(/^\[([^\]]+)\]:(\d+)$/) ?? s.match(/^([^:]+):(\d+)$/);
+  if (!m) return undefined;
+  const port = Number(m[2]);
+  // Port 0 = any free port (tests); the bound port is logged at start.
+  if (!isIP(m[1]) || port < 0 || port > 65535) return undefined;
+  return { address: m[1], port };
+}
+
+const ipOrCidr = z.string().refine((s) => {
+  const [addr, bits, extra] = s.split('/');
+  if (extra !== undefined || !isIP(addr)) return false;
+  if (bits === undefined) return true;
+  const max = isIP(addr) === 4 ? 32 : 128;
+  return /^\d+$/.test(bits) && Number(bits) <= max;
+}, { message: 'must be an IP address or CIDR, e.g. "10.1.0.0/16" or "2001:db8::/48"' });
+
+export const VENDOR_PROFILES = ['generic', 'cisco', 'aruba', 'juniper', 'mist', 'meraki', 'ruckus', 'hp', 'hostapd'] as const;
+
+const client = z.object({
+  name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" or "-"'),
+  address: z.union([ipOrCidr, z.array(ipOrCidr).min(1)]),
+  secret: secretRef,
+  vendor: z.enum(VENDOR_PROFILES).default('generic'),
+  labels: z.array(z.string()).default([]),
+  coa_port: z.number().int().min(1).max(65535).default(3799),
+  coa_secret: secretRef.optional(),
+  require_message_authenticator: z.boolean().optional(),
+}).strict();
+
+const user = z.object({
+  name: z.string().min(1),
+  password: secretRef.optional(),
+  /** NT hash (32 hex digits) for MSCHAPv2 without a clear-text password. */
+  nt_hash: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits').optional(),
+}).strict().refine((u) => u.password !== undefined || u.nt_hash !== undefined, { message: 'needs password or nt_hash' });
+
+export const configSchema = z.object({
+  server: z.object({
+    auth_listen: z.array(hostPort).min(1).default(['0.0.0.0:1812', '[::]:1812']),
+    acct_listen: z.array(hostPort).default(['0.0.0.0:1813', '[::]:1813']),
+    /** RFC 5080: a retransmission within this window is answered from the reply cache. */
+    duplicate_window_seconds: z.number().int().min(1).max(300).default(30),
+  }).strict().default({}),
+  log: z.object({
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+    /** Also write every authentication decision to the log (it always goes to the auth log table). */
+    auth_decisions: z.boolean().default(false),
+  }).strict().default({}),
+  store: z.object({
+    path: z.string().min(1).default('./portcullis.db'),
+    /** full: survives power loss; normal: survives a crash of the server process (faster). */
+    synchronous: z.enum(['full', 'normal']).default('full'),
+    auth_log_retention_days: z.number().int().min(1).default(30),
+  }).strict().default({}),
+  /** Extra dictionary folders, read after the built-in one. */
+  dictionaries: z.array(z.string()).default([]),
+  security: z.object({
+    /** BlastRADIUS: default for every client; an Access-Request without a valid Message-Authenticator is dropped. */
+    require_message_authenticator: z.boolean().default(true),
+  }).strict().default({}),
+  clients: z.array(client).default([]),
+  mab: z.object({
+    /** MACs allowed by MAB until the policy engine decides (any common format). */
+    allow: z.array(z.string()).default([]),
+  }).strict().default({}),
+  users: z.array(user).default([]),
+}).strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type RawConfig = z.infer<typeof configSchema>;
+export type ClientConfig = z.infer<typeof client>;
+export type UserConfig = z.infer<typeof user>;

@@ -1,0 +1,116 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config/load.js';
+import { PacketCode } from '../radius/codec/codes.js';
+import { decryptUserPassword } from '../radius/codec/hiding.js';
+import { Attr, findAttribute, type RawAttribute } from '../radius/codec/packet.js';
+import type { RadiusReply, RadiusRequest } from '../radius/server/types.js';
+import { normaliseMac } from '../posture/mac.js';
+import type { AuthDecision, AuthLog } from '../store/auth-log.js';
+import type { BatchWriter } from '../store/batch-writer.js';
+import { deviceMac, nasIdentity, stringAttr } from './request-view.js';
+
+/** An authentication method's verdict, before it becomes a RADIUS reply and an auth log entry. */
+export interface Verdict {
+  result: 'accept' | 'reject';
+  method: string;
+  reason: string;
+  attributes?: RawAttribute[];
+  details?: Record<string, unknown>;
+}
+
+/** Handles Access-Requests that carry EAP-Message (wired in by the EAP layer). */
+export type EapAccessHandler = (req: RadiusRequest) => Promise<RadiusReply & { verdict?: Verdict }>;
+
+export interface AccessDeps {
+  config: () => Config;
+  authLog: AuthLog;
+  writer: BatchWriter;
+  log: Logger;
+  eap?: () => EapAccessHandler | undefined;
+}
+
+const ACCEPT = PacketCode.AccessAccept;
+const REJECT = PacketCode.AccessReject;
+
+/** MAC Authentication Bypass: the User-Name is the device MAC; allowed if listed. */
+export function decideMab(mac: string, config: Config): Verdict {
+  return config.mabAllow.has(mac)
+    ? { result: 'accept', method: 'mab', reason: 'MAC is in mab.allow' }
+    : { result: 'reject', method: 'mab', reason: 'MAC is not in mab.allow' };
+}
+
+function equalSecret(a: Buffer, b: Buffer): boolean {
+  // Hash first so the comparison is constant-time regardless of length.
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+/** PAP against the local users list. */
+export function decidePap(req: RadiusRequest, userName: string, config: Config): Verdict {
+  const hidden = findAttribute(req.packet.attributes, Attr.UserPassword);
+  if (!hidden) {
+    const chap = findAttribute(req.packet.attributes, Attr.ChapPassword);
+    return { result: 'reject', method: chap ? 'chap' : 'pap', reason: chap ? 'CHAP is not supported; use PAP or EAP' : 'no User-Password and no EAP-Message' };
+  }
+  let password: Buffer;
+  try {
+    password = decryptUserPassword(hidden, req.secret, req.packet.authenticator);
+  } catch {
+    return { result: 'reject', method: 'pap', reason: 'User-Password is malformed' };
+  }
+  const user = config.users.get(userName);
+  if (!user) return { result: 'reject', method: 'pap', reason: 'unknown user' };
+  if (!user.password) return { result: 'reject', method: 'pap', reason: 'user has no clear-text password for PAP (only nt_hash)' };
+  return equalSecret(password, user.password.reveal())
+    ? { result: 'accept', method: 'pap', reason: 'password matches' }
+    : { result: 'reject', method: 'pap', reason: 'wrong password' };
+}
+
+/** Access-Request handler: Status-Server, EAP, MAB and PAP; every decision goes to the auth log. */
+export function createAccessHandler(deps: AccessDeps) {
+  const record = (req: RadiusRequest, verdict: Verdict, mac: string | undefined, userName: string | undefined) => {
+    const decision: AuthDecision = {
+      time: Date.now(),
+      nasName: req.client.name,
+      nasIp: nasIdentity(req.packet, req.source.address).nasIp,
+      mac,
+      userName,
+      method: verdict.method,
+      result: verdict.result,
+      reason: verdict.reason,
+      details: verdict.details,
+    };
+    deps.writer.writeLater(() => deps.authLog.record(decision), (err) => deps.log.error({ err }, 'auth log write failed'));
+    if (deps.config().log.auth_decisions) {
+      deps.log.info({ client: req.client.name, mac, user: userName, method: verdict.method, result: verdict.result, reason: verdict.reason }, 'authentication');
+    }
+  };
+
+  return (req: RadiusRequest): RadiusReply | Promise<RadiusReply> => {
+    const { packet } = req;
+    if (packet.code === PacketCode.StatusServer) return { code: ACCEPT, attributes: [] };
+    const config = deps.config();
+    const userName = stringAttr(packet, Attr.UserName);
+    const mac = deviceMac(packet);
+
+    if (findAttribute(packet.attributes, Attr.EapMessage)) {
+      const eap = deps.eap?.();
+      if (!eap) {
+        const verdict: Verdict = { result: 'reject', method: 'eap', reason: 'EAP is not configured (no eap: section)' };
+        record(req, verdict, mac, userName);
+        return { code: REJECT, attributes: [] };
+      }
+      return eap(req).then((reply) => {
+        if (reply.verdict) record(req, reply.verdict, mac, reply.verdict.details?.identity as string | undefined ?? userName);
+        return reply;
+      });
+    }
+
+    const mabMac = userName ? normaliseMac(userName) : undefined;
+    const verdict = mabMac ? decideMab(mabMac, config) : userName ? decidePap(req, userName, config) : { result: 'reject' as const, method: 'unknown', reason: 'no User-Name' };
+    record(req, verdict, mabMac ?? mac, userName);
+    return { code: verdict.result === 'accept' ? ACCEPT : REJECT, attributes: verdict.attributes ?? [] };
+  };
+}

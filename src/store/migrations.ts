@@ -1,0 +1,58 @@
+import type Database from 'better-sqlite3';
+
+// Schema changes in order; user_version records how many have run. Never edit a shipped step: add one.
+const steps: string[] = [
+  `CREATE TABLE sessions (
+     id INTEGER PRIMARY KEY,
+     nas_name TEXT NOT NULL,
+     nas_ip TEXT NOT NULL,
+     nas_identifier TEXT NOT NULL DEFAULT '',
+     acct_session_id TEXT NOT NULL,
+     multi_session_id TEXT,
+     user_name TEXT,
+     calling_station_id TEXT,
+     mac TEXT,
+     called_station_id TEXT,
+     nas_port TEXT,
+     nas_port_type TEXT,
+     framed_ip TEXT,
+     status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+     started_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     stopped_at INTEGER,
+     session_time INTEGER,
+     input_octets INTEGER NOT NULL DEFAULT 0,
+     output_octets INTEGER NOT NULL DEFAULT 0,
+     input_packets INTEGER NOT NULL DEFAULT 0,
+     output_packets INTEGER NOT NULL DEFAULT 0,
+     interim_interval INTEGER,
+     terminate_cause TEXT,
+     UNIQUE (nas_name, nas_ip, nas_identifier, acct_session_id)
+   );
+   CREATE INDEX sessions_open ON sessions (status, nas_name, nas_ip);
+   CREATE INDEX sessions_mac ON sessions (mac);
+   CREATE TABLE auth_log (
+     id INTEGER PRIMARY KEY,
+     time INTEGER NOT NULL,
+     nas_name TEXT NOT NULL,
+     nas_ip TEXT,
+     mac TEXT,
+     user_name TEXT,
+     method TEXT NOT NULL,
+     result TEXT NOT NULL CHECK (result IN ('accept', 'reject')),
+     reason TEXT NOT NULL,
+     details TEXT
+   );
+   CREATE INDEX auth_log_time ON auth_log (time);
+   CREATE INDEX auth_log_mac ON auth_log (mac, time);`,
+];
+
+export function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let i = version; i < steps.length; i++) {
+    db.transaction(() => {
+      db.exec(steps[i]);
+      db.pragma(`user_version = ${i + 1}`);
+    })();
+  }
+}

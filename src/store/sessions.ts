@@ -1,0 +1,145 @@
+import type { Db } from './db.js';
+
+/** What one Accounting-Request says about a session (already decoded and normalised). */
+export interface AccountingEvent {
+  nasName: string;
+  nasIp: string;
+  nasIdentifier: string;
+  /** 1 Start, 2 Stop, 3 Interim-Update, 7 Accounting-On, 8 Accounting-Off. */
+  statusType: number;
+  acctSessionId: string;
+  multiSessionId?: string;
+  userName?: string;
+  callingStationId?: string;
+  mac?: string;
+  calledStationId?: string;
+  nasPort?: string;
+  nasPortType?: string;
+  framedIp?: string;
+  /** Unix seconds when the event happened (Event-Timestamp, or arrival minus Acct-Delay-Time). */
+  eventTime: number;
+  sessionTime?: number;
+  inputOctets?: number;
+  outputOctets?: number;
+  inputPackets?: number;
+  outputPackets?: number;
+  interimInterval?: number;
+  terminateCause?: string;
+}
+
+export interface SessionRow {
+  id: number;
+  nas_name: string;
+  nas_ip: string;
+  nas_identifier: string;
+  acct_session_id: string;
+  multi_session_id: string | null;
+  user_name: string | null;
+  calling_station_id: string | null;
+  mac: string | null;
+  called_station_id: string | null;
+  nas_port: string | null;
+  nas_port_type: string | null;
+  framed_ip: string | null;
+  status: 'open' | 'closed';
+  started_at: number;
+  updated_at: number;
+  stopped_at: number | null;
+  session_time: number | null;
+  input_octets: number;
+  output_octets: number;
+  input_packets: number;
+  output_packets: number;
+  interim_interval: number | null;
+  terminate_cause: string | null;
+}
+
+export interface SessionQuery {
+  nas?: string;
+  mac?: string;
+  status?: 'open' | 'closed';
+  limit?: number;
+}
+
+const COLUMNS = `nas_name, nas_ip, nas_identifier, acct_session_id, multi_session_id, user_name, calling_station_id, mac,
+  called_station_id, nas_port, nas_port_type, framed_ip, status, started_at, updated_at, stopped_at, session_time,
+  input_octets, output_octets, input_packets, output_packets, interim_interval, terminate_cause`;
+const VALUES = `@nasName, @nasIp, @nasIdentifier, @acctSessionId, @multiSessionId, @userName, @callingStationId, @mac,
+  @calledStationId, @nasPort, @nasPortType, @framedIp, @status, @startedAt, @eventTime, @stoppedAt, @sessionTime,
+  @inputOctets, @outputOctets, @inputPackets, @outputPackets, @interimInterval, @terminateCause`;
+const KEY = 'nas_name, nas_ip, nas_identifier, acct_session_id';
+const REFRESH = `updated_at = max(updated_at, excluded.updated_at),
+  user_name = coalesce(excluded.user_name, user_name), calling_station_id = coalesce(excluded.calling_station_id, calling_station_id),
+  mac = coalesce(excluded.mac, mac), framed_ip = coalesce(excluded.framed_ip, framed_ip),
+  session_time = coalesce(excluded.session_time, session_time),
+  input_octets = max(input_octets, excluded.input_octets), output_octets = max(output_octets, excluded.output_octets),
+  input_packets = max(input_packets, excluded.input_packets), output_packets = max(output_packets, excluded.output_packets),
+  interim_interval = coalesce(excluded.interim_interval, interim_interval)`;
+
+/** Accounting sessions in SQLite. Every write is idempotent, so a retransmitted packet changes nothing twice. */
+export class SessionStore {
+  readonly #start;
+  readonly #interim;
+  readonly #stop;
+  readonly #closeNas;
+  readonly #closeNasWithId;
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+    // A Start (re)opens the session unless a later Stop for it has already been recorded (reordering).
+    this.#start = db.prepare(`INSERT INTO sessions (${COLUMNS}) VALUES (${VALUES})
+      ON CONFLICT (${KEY}) DO UPDATE SET status = 'open', started_at = excluded.started_at, stopped_at = NULL,
+        terminate_cause = NULL, ${REFRESH}
+      WHERE sessions.status = 'open' OR sessions.stopped_at < excluded.started_at`);
+    // An Interim for an unknown session creates it (the Start was lost); it never reopens a closed one.
+    this.#interim = db.prepare(`INSERT INTO sessions (${COLUMNS}) VALUES (${VALUES})
+      ON CONFLICT (${KEY}) DO UPDATE SET ${REFRESH} WHERE sessions.status = 'open'`);
+    this.#stop = db.prepare(`INSERT INTO sessions (${COLUMNS}) VALUES (${VALUES})
+      ON CONFLICT (${KEY}) DO UPDATE SET status = 'closed', stopped_at = excluded.stopped_at,
+        terminate_cause = coalesce(excluded.terminate_cause, terminate_cause), ${REFRESH}`);
+    this.#closeNas = db.prepare(`UPDATE sessions SET status = 'closed', stopped_at = @eventTime, updated_at = @eventTime,
+      terminate_cause = @terminateCause WHERE status = 'open' AND nas_name = @nasName AND nas_ip = @nasIp`);
+    this.#closeNasWithId = db.prepare(`UPDATE sessions SET status = 'closed', stopped_at = @eventTime, updated_at = @eventTime,
+      terminate_cause = @terminateCause WHERE status = 'open' AND nas_name = @nasName AND nas_ip = @nasIp AND nas_identifier = @nasIdentifier`);
+  }
+
+  /** Applies one accounting event; returns the number of sessions it touched. Must run inside a transaction batch. */
+  apply(e: AccountingEvent): number {
+    const row = {
+      nasName: e.nasName, nasIp: e.nasIp, nasIdentifier: e.nasIdentifier, acctSessionId: e.acctSessionId,
+      multiSessionId: e.multiSessionId ?? null, userName: e.userName ?? null, callingStationId: e.callingStationId ?? null,
+      mac: e.mac ?? null, calledStationId: e.calledStationId ?? null, nasPort: e.nasPort ?? null, nasPortType: e.nasPortType ?? null,
+      framedIp: e.framedIp ?? null, eventTime: e.eventTime, sessionTime: e.sessionTime ?? null,
+      inputOctets: e.inputOctets ?? 0, outputOctets: e.outputOctets ?? 0, inputPackets: e.inputPackets ?? 0,
+      outputPackets: e.outputPackets ?? 0, interimInterval: e.interimInterval ?? null, terminateCause: e.terminateCause ?? null,
+    };
+    const startedAt = e.eventTime - (e.sessionTime ?? 0);
+    switch (e.statusType) {
+      case 1:
+        return this.#start.run({ ...row, status: 'open', startedAt: e.eventTime, stoppedAt: null }).changes;
+      case 3:
+        return this.#interim.run({ ...row, status: 'open', startedAt, stoppedAt: null }).changes;
+      case 2:
+        return this.#stop.run({ ...row, status: 'closed', startedAt, stoppedAt: e.eventTime }).changes;
+      case 7:
+      case 8: {
+        const cause = e.statusType === 7 ? 'NAS-Reboot' : 'NAS-Request';
+        const args = { nasName: e.nasName, nasIp: e.nasIp, nasIdentifier: e.nasIdentifier, eventTime: e.eventTime, terminateCause: `Accounting-${e.statusType === 7 ? 'On' : 'Off'} (${cause})` };
+        return (e.nasIdentifier ? this.#closeNasWithId : this.#closeNas).run(args).changes;
+      }
+      default:
+        return 0;
+    }
+  }
+
+  list(q: SessionQuery = {}): SessionRow[] {
+    const where: string[] = [];
+    const args: Record<string, unknown> = { limit: q.limit ?? 1000 };
+    if (q.nas) { where.push('(nas_name = @nas OR nas_ip = @nas OR nas_identifier = @nas)'); args.nas = q.nas; }
+    if (q.mac) { where.push('mac = @mac'); args.mac = q.mac; }
+    if (q.status) { where.push('status = @status'); args.status = q.status; }
+    const sql = `SELECT * FROM sessions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY updated_at DESC, id DESC LIMIT @limit`;
+    return this.#db.prepare(sql).all(args) as SessionRow[];
+  }
+}
