@@ -77,6 +77,9 @@ function issueMessage(issue: ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_type' && issue.received === 'undefined') return 'is required';
   if (issue.code === 'invalid_enum_value') return `must be one of ${issue.options.join(', ')} (got "${String(issue.received)}")`;
+  if (issue.code === 'invalid_union' && issue.unionErrors.every((e) => e.issues.some((i) => i.code === 'invalid_type' && i.received === 'undefined'))) {
+    return 'is required';
+  }
   if (issue.code === 'invalid_union') {
     // Report the most specific branch (secret refs: string or {env} or {file}).
     return 'must be a string, {env: VARIABLE} or {file: PATH}';

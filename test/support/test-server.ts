@@ -1,0 +1,47 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { startServer, type RunningServer, type StartOptions } from '../../src/app.js';
+import { silentLogger } from '../../src/log/logger.js';
+
+export const TEST_SECRET = 'testing123-long-secret';
+
+export interface TestServer {
+  server: RunningServer;
+  authPort: number;
+  acctPort: number;
+  dir: string;
+  configFile: string;
+  stop(): Promise<void>;
+}
+
+/** The config every interop test starts from: loopback only, ephemeral ports, a temp SQLite file. */
+export function baseConfig(dir: string): Record<string, unknown> {
+  return {
+    server: { auth_listen: ['127.0.0.1:0'], acct_listen: ['127.0.0.1:0'] },
+    log: { level: 'warn' },
+    store: { path: join(dir, 'portcullis.db'), synchronous: 'normal' },
+    clients: [{ name: 'lab-switch', address: '127.0.0.1', secret: TEST_SECRET, vendor: 'generic' }],
+    mab: { allow: ['02:00:00:00:80:02', '020000000001'] },
+    users: [{ name: 'testuser', password: 'testpass' }],
+  };
+}
+
+/** Starts portcullis in-process on a config written to a temp dir (so reloads read a real file). */
+export async function startTestServer(patch: (c: Record<string, unknown>) => void = () => {}, options: Partial<StartOptions> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-test-'));
+  const config = baseConfig(dir);
+  patch(config);
+  const configFile = join(dir, 'config.yaml');
+  writeFileSync(configFile, stringify(config));
+  const server = await startServer(configFile, { log: silentLogger(), ...options });
+  return {
+    server,
+    authPort: server.authSockets[0].port,
+    acctPort: server.acctSockets[0]?.port ?? 0,
+    dir,
+    configFile,
+    stop: () => server.stop(),
+  };
+}
