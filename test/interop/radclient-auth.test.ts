@@ -65,6 +65,13 @@ describe('PAP, Status-Server and secrets with radclient', () => {
     expect(acct.stdout).toContain('Received Accounting-Response');
   });
 
+  it('gives no answer to an address that is not a configured client, and counts it', async () => {
+    const before = t.server.auth.counters.dropped.unknown_client;
+    const replies = await exchange(t.authPort, [accessRequest(TEST_SECRET, '020000008002', 'x')], 300, 0, '127.0.0.9');
+    expect(replies).toHaveLength(0);
+    expect(t.server.auth.counters.dropped.unknown_client).toBe(before + 1);
+  });
+
   it('gives no answer to a wrong shared secret, and counts it', async () => {
     const before = t.server.auth.counters.dropped.bad_authenticator;
     const r = await radclient(t.authPort, 'auth', 'not-the-secret', MAB('020000008002'));
