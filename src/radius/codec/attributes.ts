@@ -105,9 +105,12 @@ export function encodeWithDef(def: AttributeDef, value: AttributeValue, options:
     const tag = options.tag ?? 0;
     if (tag < 0 || tag > TAG_MAX) throw new RadiusEncodeError('ERR_RADIUS_BAD_TAG', `tag ${tag} outside 0..31`);
     if (def.dataType === 'integer') {
+      // The tag takes the first octet: the value must fit in the other three.
+      if (bytes[0] !== 0) throw new RadiusEncodeError('ERR_RADIUS_BAD_VALUE', `${def.name} value does not fit in 3 octets after its tag`);
       bytes = Buffer.from(bytes);
       bytes[0] = tag;
-    } else if (tag > 0 || def.encrypt === 2) {
+    } else if (tag > 0 || def.encrypt === 2 || (bytes.length > 0 && bytes[0] <= TAG_MAX)) {
+      // An untagged string starting with 0x00..0x1F would be read as a tag: send a 0 tag in front of it.
       bytes = Buffer.concat([Buffer.from([tag]), bytes]);
     }
   }

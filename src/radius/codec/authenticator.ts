@@ -59,12 +59,14 @@ function md5Authenticator(raw: Buffer, auth: Buffer, secret: Buffer): Buffer {
 
 /** Verifies an Accounting-, CoA- or Disconnect-Request's Request Authenticator (MD5 over a zeroed field). */
 export function verifyZeroedRequestAuthenticator(raw: Buffer, secret: Buffer): boolean {
+  if (raw.length < HEADER_LENGTH) return false;
   const expected = md5Authenticator(raw, ZERO16, secret);
   return timingSafeEqual(expected, raw.subarray(4, HEADER_LENGTH));
 }
 
 /** Verifies a reply's Response Authenticator against the request's authenticator. */
 export function verifyResponseAuthenticator(raw: Buffer, requestAuthenticator: Buffer, secret: Buffer): boolean {
+  if (raw.length < HEADER_LENGTH) return false;
   const expected = md5Authenticator(raw, requestAuthenticator, secret);
   return timingSafeEqual(expected, raw.subarray(4, HEADER_LENGTH));
 }

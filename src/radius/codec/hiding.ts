@@ -43,10 +43,17 @@ export function decryptUserPassword(value: Buffer, secret: Buffer, requestAuthen
   return plain.subarray(0, end);
 }
 
-/** A fresh salt: two octets, high bit set (required by both RFC 2868 and RFC 2548). */
+let saltCounter = randomBytes(2).readUInt16BE(0);
+
+/**
+ * A fresh salt: two octets, high bit set (required by both RFC 2868 and RFC 2548). The salts of one packet must be
+ * unique and 15 random bits collide too often for that, so the other 15 bits count on from a random start: any
+ * 32768 consecutive salts differ, far more than one packet can hold.
+ */
 export function randomSalt(): Buffer {
-  const salt = randomBytes(2);
-  salt[0] |= 0x80;
+  saltCounter = (saltCounter + 1) & 0x7fff;
+  const salt = Buffer.allocUnsafe(2);
+  salt.writeUInt16BE(0x8000 | saltCounter);
   return salt;
 }
 

@@ -124,6 +124,8 @@ export function encodeValue(type: DataType, value: AttributeValue): Buffer {
       const bits = intIn(len ?? '128', 0, 128, type);
       const full = ipv6ToBuffer(addr);
       const bytes = Math.ceil(bits / 8);
+      // Bits past the prefix length must be zero (RFC 3162 §2.3).
+      if (bits % 8) full[bytes - 1] &= 0xff << (8 - (bits % 8));
       return Buffer.concat([Buffer.from([0, bits]), full.subarray(0, bytes)]);
     }
     case 'ifid': {

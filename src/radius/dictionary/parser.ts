@@ -9,7 +9,8 @@ import { DictionaryError } from './errors.js';
 
 interface ParseState {
   dict: Dictionary;
-  vendor: { id: number; name: string } | undefined;
+  /** The open BEGIN-VENDOR block and its line; a block lives within one file, as in FreeRADIUS. */
+  vendor: { id: number; name: string; line: number } | undefined;
   includeStack: string[];
   /** VALUE lines may precede their ATTRIBUTE in another file: resolved at the end. */
   pendingValues: { attr: string; name: string; value: number; file: string; line: number }[];
@@ -65,7 +66,7 @@ function parseLine(tokens: string[], file: string, line: number, st: ParseState)
       if (st.vendor) throw new DictionaryError(file, line, `BEGIN-VENDOR ${tokens[1]} inside BEGIN-VENDOR ${st.vendor.name}`);
       const v = st.dict.vendor(tokens[1]);
       if (!v) throw new DictionaryError(file, line, `unknown vendor "${tokens[1]}" (define it with VENDOR first)`);
-      st.vendor = v;
+      st.vendor = { id: v.id, name: v.name, line };
       return;
     }
     case 'END-VENDOR': {
@@ -108,7 +109,7 @@ function parseText(text: string, file: string, st: ParseState): void {
     if (!content) continue;
     parseLine(content.split(/\s+/), file, i + 1, st);
   }
-  if (st.vendor) throw new DictionaryError(file, lines.length, `BEGIN-VENDOR ${st.vendor.name} is never closed`);
+  if (st.vendor) throw new DictionaryError(file, st.vendor.line, `BEGIN-VENDOR ${st.vendor.name} is never closed`);
 }
 
 function parseFile(path: string, st: ParseState, from?: { file: string; line: number }): void {
@@ -121,9 +122,12 @@ function parseFile(path: string, st: ParseState, from?: { file: string; line: nu
   } catch (err) {
     throw new DictionaryError(from?.file ?? path, from?.line ?? 0, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`);
   }
+  const outerVendor = st.vendor;
+  st.vendor = undefined;
   st.includeStack.push(path);
   parseText(text, path, st);
   st.includeStack.pop();
+  st.vendor = outerVendor;
 }
 
 function resolveValues(st: ParseState): void {
