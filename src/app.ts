@@ -9,7 +9,8 @@ import { ClientTable } from './radius/server/clients.js';
 import { RadiusPipeline, type ReplySender } from './radius/server/pipeline.js';
 import type { RadiusHandler } from './radius/server/types.js';
 import { bindUdp, type BoundSocket } from './radius/server/udp-listener.js';
-import { createAccessHandler, type EapAccessHandler } from './server/access.js';
+import { createAccessHandler, type EapProvider } from './server/access.js';
+import { initMd4 } from './crypto/md4.js';
 import { createAccountingHandler } from './server/accounting.js';
 import { AuthLog } from './store/auth-log.js';
 import { BatchWriter } from './store/batch-writer.js';
@@ -38,7 +39,7 @@ export interface StartOptions {
   log: Logger;
   /** Overrides loading from config.file (tests). */
   config?: Config;
-  eap?: (config: Config, dict: Dictionary) => EapAccessHandler | undefined;
+  eap?: EapProvider;
 }
 
 function formatAddress(s: BoundSocket): string {
@@ -58,7 +59,8 @@ export async function startServer(configFile: string, options: StartOptions): Pr
   let config = options.config ?? loadConfig(configFile);
   let dict = loadDictionaries([BUILTIN_DICTIONARIES, ...config.dictionaries]);
   let clients = new ClientTable(config.clients);
-  let eap = options.eap?.(config, dict);
+  await initMd4(); // MSCHAPv2 (PEAP) needs MD4, which Node's OpenSSL 3 no longer offers
+  let eap = options.eap?.update(config, dict);
 
   const db = openDatabase(config.store.path, { synchronous: config.store.synchronous });
   const writer = new BatchWriter(db);
@@ -113,7 +115,7 @@ export async function startServer(configFile: string, options: StartOptions): Pr
       try {
         const next = loadConfig(configFile);
         const nextDict = loadDictionaries([BUILTIN_DICTIONARIES, ...next.dictionaries]);
-        const nextEap = options.eap?.(next, nextDict);
+        const nextEap = options.eap?.update(next, nextDict);
         const listenChanged = JSON.stringify([next.auth, next.store.path]) !== JSON.stringify([config.auth, config.store.path]);
         config = next;
         dict = nextDict;
@@ -130,6 +132,7 @@ export async function startServer(configFile: string, options: StartOptions): Pr
     },
     async stop() {
       clearInterval(pruneTimer);
+      options.eap?.close();
       await Promise.all([...authSockets, ...acctSockets].map((s) => new Promise<void>((r) => s.socket.close(() => r()))));
       writer.flush();
       db.close();

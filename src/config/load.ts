@@ -22,6 +22,26 @@ export interface NasClientConfig {
   coaPort: number;
   coaSecret: Secret;
   requireMessageAuthenticator: boolean;
+  eapMethods?: readonly ('tls' | 'ttls' | 'peap')[];
+}
+
+/** The eap: section with file paths resolved against the config file's folder. */
+export interface EapSettings {
+  methods: ('tls' | 'ttls' | 'peap')[];
+  tls: {
+    certificate: string;
+    privateKey: string;
+    privateKeyPassword?: Secret;
+    ca: string[];
+    crl: string[];
+    minVersion: 'TLSv1.2' | 'TLSv1.3';
+    maxVersion: 'TLSv1.2' | 'TLSv1.3';
+    fragmentSize: number;
+    resumption: { enabled: boolean; lifetimeSeconds: number };
+  };
+  udidSources: ('san_uri' | 'san_dns' | 'cn')[];
+  timeoutSeconds: number;
+  maxConversations: number;
 }
 
 export interface LocalUser {
@@ -40,6 +60,7 @@ export interface Config {
   clients: NasClientConfig[];
   mabAllow: ReadonlySet<string>;
   users: ReadonlyMap<string, LocalUser>;
+  eap?: EapSettings;
 }
 
 type Path = (string | number)[];
@@ -148,6 +169,7 @@ export function parseConfig(text: string, file: string): Config {
       coaPort: c.coa_port,
       coaSecret: c.coa_secret ? resolveSecret(c.coa_secret, baseDir, at(['clients', i, 'coa_secret'])) : secret,
       requireMessageAuthenticator: c.require_message_authenticator ?? raw.security.require_message_authenticator,
+      eapMethods: c.eap_methods,
     };
   });
 
@@ -168,6 +190,31 @@ export function parseConfig(text: string, file: string): Config {
     });
   });
 
+  let eap: EapSettings | undefined;
+  if (raw.eap) {
+    const e = raw.eap;
+    const file = (p: string) => resolve(baseDir, p);
+    const version = (v: '1.2' | '1.3') => (v === '1.2' ? 'TLSv1.2' : 'TLSv1.3') as 'TLSv1.2' | 'TLSv1.3';
+    if (e.tls.min_version > e.tls.max_version) at(['eap', 'tls', 'min_version'])('min_version is above max_version');
+    eap = {
+      methods: e.methods,
+      tls: {
+        certificate: file(e.tls.certificate),
+        privateKey: file(e.tls.private_key),
+        privateKeyPassword: e.tls.private_key_password ? resolveSecret(e.tls.private_key_password, baseDir, at(['eap', 'tls', 'private_key_password'])) : undefined,
+        ca: (Array.isArray(e.tls.ca) ? e.tls.ca : [e.tls.ca]).map(file),
+        crl: e.tls.crl.map(file),
+        minVersion: version(e.tls.min_version),
+        maxVersion: version(e.tls.max_version),
+        fragmentSize: e.tls.fragment_size,
+        resumption: { enabled: e.tls.resumption.enabled, lifetimeSeconds: e.tls.resumption.lifetime_seconds },
+      },
+      udidSources: e.udid_sources,
+      timeoutSeconds: e.timeout_seconds,
+      maxConversations: e.max_conversations,
+    };
+  }
+
   if (problems.length) throw new ConfigError(problems);
   const config: Config = {
     file,
@@ -182,6 +229,7 @@ export function parseConfig(text: string, file: string): Config {
     clients,
     mabAllow,
     users,
+    eap,
   };
   return Object.freeze(config);
 }

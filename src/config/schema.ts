@@ -34,6 +34,34 @@ const ipOrCidr = z.string().refine((s) => {
   return /^\d+$/.test(bits) && Number(bits) <= max;
 }, { message: 'must be an IP address or CIDR, e.g. "10.1.0.0/16" or "2001:db8::/48"' });
 
+export const EAP_METHODS = ['tls', 'ttls', 'peap'] as const;
+const tlsVersion = z.enum(['1.2', '1.3']);
+
+const eap = z.object({
+  /** Methods offered, in order of preference; a peer may NAK to another one in the list. */
+  methods: z.array(z.enum(EAP_METHODS)).min(1).default(['tls', 'ttls', 'peap']),
+  tls: z.object({
+    certificate: z.string().min(1),
+    private_key: z.string().min(1),
+    private_key_password: secretRef.optional(),
+    /** CA bundle(s) trusted for client certificates (EAP-TLS). */
+    ca: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    /** CRL file(s), reloaded on SIGHUP. */
+    crl: z.array(z.string().min(1)).default([]),
+    min_version: tlsVersion.default('1.2'),
+    max_version: tlsVersion.default('1.3'),
+    fragment_size: z.number().int().min(64).max(4000).default(1024),
+    resumption: z.object({
+      enabled: z.boolean().default(true),
+      lifetime_seconds: z.number().int().min(60).max(7 * 86_400).default(86_400),
+    }).strict().default({}),
+  }).strict(),
+  /** Where the Jamf device UDID is taken from in a client certificate, in order. */
+  udid_sources: z.array(z.enum(['san_uri', 'san_dns', 'cn'])).min(1).default(['san_uri', 'san_dns', 'cn']),
+  timeout_seconds: z.number().int().min(5).max(600).default(30),
+  max_conversations: z.number().int().min(16).max(1_000_000).default(4096),
+}).strict();
+
 export const VENDOR_PROFILES = ['generic', 'cisco', 'aruba', 'juniper', 'mist', 'meraki', 'ruckus', 'hp', 'hostapd'] as const;
 
 const client = z.object({
@@ -45,6 +73,8 @@ const client = z.object({
   coa_port: z.number().int().min(1).max(65535).default(3799),
   coa_secret: secretRef.optional(),
   require_message_authenticator: z.boolean().optional(),
+  /** EAP methods this NAS may use (default: eap.methods). */
+  eap_methods: z.array(z.enum(EAP_METHODS)).min(1).optional(),
 }).strict();
 
 const user = z.object({
@@ -84,9 +114,12 @@ export const configSchema = z.object({
     allow: z.array(z.string()).default([]),
   }).strict().default({}),
   users: z.array(user).default([]),
+  /** 802.1X: without this section, EAP requests are rejected. */
+  eap: eap.optional(),
 }).strict();
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type RawConfig = z.infer<typeof configSchema>;
 export type ClientConfig = z.infer<typeof client>;
 export type UserConfig = z.infer<typeof user>;
+export type EapConfig = z.infer<typeof eap>;

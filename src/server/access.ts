@@ -8,6 +8,7 @@ import type { RadiusReply, RadiusRequest } from '../radius/server/types.js';
 import { normaliseMac } from '../posture/mac.js';
 import type { AuthDecision, AuthLog } from '../store/auth-log.js';
 import type { BatchWriter } from '../store/batch-writer.js';
+import type { Dictionary } from '../radius/dictionary/dictionary.js';
 import { deviceMac, nasIdentity, stringAttr } from './request-view.js';
 
 /** An authentication method's verdict, before it becomes a RADIUS reply and an auth log entry. */
@@ -20,7 +21,13 @@ export interface Verdict {
 }
 
 /** Handles Access-Requests that carry EAP-Message (wired in by the EAP layer). */
-export type EapAccessHandler = (req: RadiusRequest) => Promise<RadiusReply & { verdict?: Verdict }>;
+export type EapAccessHandler = (req: RadiusRequest) => Promise<(RadiusReply & { verdict?: Verdict }) | undefined>;
+
+/** Keeps the EAP layer in step with the configuration (one engine for the server's life; reload swaps trust). */
+export interface EapProvider {
+  update(config: Config, dict: Dictionary): EapAccessHandler | undefined;
+  close(): void;
+}
 
 export interface AccessDeps {
   config: () => Config;
@@ -88,7 +95,7 @@ export function createAccessHandler(deps: AccessDeps) {
     }
   };
 
-  return (req: RadiusRequest): RadiusReply | Promise<RadiusReply> => {
+  return (req: RadiusRequest): RadiusReply | Promise<RadiusReply | undefined> => {
     const { packet } = req;
     if (packet.code === PacketCode.StatusServer) return { code: ACCEPT, attributes: [] };
     const config = deps.config();
@@ -103,7 +110,7 @@ export function createAccessHandler(deps: AccessDeps) {
         return { code: REJECT, attributes: [] };
       }
       return eap(req).then((reply) => {
-        if (reply.verdict) record(req, reply.verdict, mac, reply.verdict.details?.identity as string | undefined ?? userName);
+        if (reply?.verdict) record(req, reply.verdict, mac, (reply.verdict.details?.identity as string | undefined) ?? userName);
         return reply;
       });
     }

@@ -1,9 +1,122 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config/load.js';
+import type { Config, EapSettings } from '../config/load.js';
+import { EapEngine } from '../eap/engine.js';
+import type { EapEngineOptions } from '../eap/options.js';
+import type { EapResult } from '../eap/types.js';
+import { encodeAttribute } from '../radius/codec/attributes.js';
+import { PacketCode } from '../radius/codec/codes.js';
+import { Attr, findAttribute, joinAttribute, splitAttribute, type RawAttribute } from '../radius/codec/packet.js';
 import type { Dictionary } from '../radius/dictionary/dictionary.js';
-import type { EapAccessHandler } from './access.js';
+import type { RadiusReply, RadiusRequest } from '../radius/server/types.js';
+import type { EapProvider, Verdict } from './access.js';
+import { integerAttr, stringAttr } from './request-view.js';
 
-/** Builds the EAP handler from the config's eap: section (none yet: EAP requests are rejected with a reason). */
-export function createEapHandlerFactory(_log: Logger): (config: Config, dict: Dictionary) => EapAccessHandler | undefined {
-  return () => undefined;
+// Between RADIUS and the EAP engine: EAP-Message reassembly (RFC 3579), State, Access-Challenge, and the
+// MS-MPPE keys (RFC 2548) in the Access-Accept — without correct keys a device authenticates but cannot
+// pass traffic.
+
+export function engineOptions(eap: EapSettings): EapEngineOptions {
+  return {
+    tls: {
+      certificate: { file: eap.tls.certificate },
+      privateKey: { file: eap.tls.privateKey },
+      privateKeyPassphrase: eap.tls.privateKeyPassword?.reveal().toString('utf8'),
+      ca: eap.tls.ca.map((file) => ({ file })),
+      crl: eap.tls.crl.map((file) => ({ file })),
+      minVersion: eap.tls.minVersion,
+      maxVersion: eap.tls.maxVersion,
+      fragmentSize: eap.tls.fragmentSize,
+      resumption: eap.tls.resumption,
+    },
+    methods: eap.methods,
+    udidSources: eap.udidSources,
+    timeoutSeconds: eap.timeoutSeconds,
+    maxConversations: eap.maxConversations,
+  };
+}
+
+const METHOD_LABEL = { tls: 'eap-tls', ttls: 'eap-ttls', peap: 'peap' } as const;
+
+function verdictOf(result: Exclude<EapResult, { kind: 'challenge' } | { kind: 'discard' }>): Verdict {
+  const cert = result.certificate;
+  const identity = result.kind === 'success' ? result.innerIdentity ?? cert?.udid ?? result.outerIdentity : result.outerIdentity;
+  const details: Record<string, unknown> = { identity, outerIdentity: result.outerIdentity };
+  if (cert) {
+    details.certificate = {
+      udid: cert.udid, subject: cert.subject, issuer: cert.issuer, serialNumber: cert.serialNumber,
+      subjectAltNames: cert.subjectAltNames, fingerprint256: cert.fingerprint256,
+    };
+    details.udid = cert.udid;
+  }
+  if (result.kind === 'success') {
+    details.tlsVersion = result.tlsVersion;
+    details.resumed = result.resumed ?? false;
+    if (result.innerIdentity) details.innerIdentity = result.innerIdentity;
+    return { result: 'accept', method: METHOD_LABEL[result.method], reason: result.resumed ? 'EAP success (resumed session)' : 'EAP success', details };
+  }
+  return { result: 'reject', method: result.method ? METHOD_LABEL[result.method] : 'eap', reason: result.reason, details };
+}
+
+/** Builds the Access-Accept / -Challenge / -Reject for an engine result. */
+export function replyFor(result: EapResult, req: RadiusRequest, dict: Dictionary): (RadiusReply & { verdict?: Verdict }) | undefined {
+  switch (result.kind) {
+    case 'discard':
+      return undefined;
+    case 'challenge':
+      return {
+        code: PacketCode.AccessChallenge,
+        attributes: [...splitAttribute(Attr.EapMessage, result.eapMessage), { type: Attr.State, value: result.state }],
+      };
+    case 'failure':
+      return { code: PacketCode.AccessReject, attributes: splitAttribute(Attr.EapMessage, result.eapMessage), verdict: verdictOf(result) };
+    case 'success': {
+      const hiding = { secret: req.secret, requestAuthenticator: req.packet.authenticator };
+      const attributes: RawAttribute[] = [
+        ...splitAttribute(Attr.EapMessage, result.eapMessage),
+        encodeAttribute(dict, 'MS-MPPE-Recv-Key', result.msk.subarray(0, 32), { hiding }),
+        encodeAttribute(dict, 'MS-MPPE-Send-Key', result.msk.subarray(32, 64), { hiding }),
+      ];
+      const verdict = verdictOf(result);
+      const identity = verdict.details?.identity;
+      // The identity the NAS should use in accounting: the inner user, or the certificate's device.
+      if (typeof identity === 'string' && identity && identity.length <= 253) attributes.push({ type: Attr.UserName, value: Buffer.from(identity) });
+      if (result.sessionId && result.sessionId.length <= 253) attributes.push({ type: Attr.EapKeyName, value: result.sessionId });
+      return { code: PacketCode.AccessAccept, attributes, verdict };
+    }
+  }
+}
+
+/** One EapEngine for the server's life: a reload hands it the new trust and options (in-flight conversations finish on the old). */
+export function createEapProvider(log: Logger): EapProvider {
+  let engine: EapEngine | undefined;
+  return {
+    update(config: Config, dict: Dictionary) {
+      if (!config.eap) {
+        engine?.close();
+        engine = undefined;
+        return undefined;
+      }
+      const options = engineOptions(config.eap);
+      if (engine) engine.reload(options);
+      else engine = new EapEngine(options, log.child({ layer: 'eap' }));
+      const current = engine;
+      return async (req) => {
+        const { packet } = req;
+        const result = await current.process({
+          nas: req.client.name,
+          eapMessage: joinAttribute(packet.attributes, Attr.EapMessage) ?? Buffer.alloc(0),
+          state: findAttribute(packet.attributes, Attr.State),
+          framedMtu: integerAttr(packet, Attr.FramedMtu),
+          callingStationId: stringAttr(packet, Attr.CallingStationId),
+          allowedMethods: req.client.eapMethods,
+        });
+        if (result.kind === 'discard') log.debug({ client: req.client.name, reason: result.reason }, 'EAP request discarded');
+        return replyFor(result, req, dict);
+      };
+    },
+    close() {
+      engine?.close();
+      engine = undefined;
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { startServer } from '../../app.js';
 import { ConfigError } from '../../config/errors.js';
 import { loadConfig } from '../../config/load.js';
 import { createLogger } from '../../log/logger.js';
-import { createEapHandlerFactory } from '../../server/eap-wiring.js';
+import { createEapProvider } from '../../server/eap-wiring.js';
 
 export async function serve(configFile: string): Promise<void> {
   let config;
@@ -18,7 +18,7 @@ export async function serve(configFile: string): Promise<void> {
   const log = createLogger({ level: config.log.level });
   let server;
   try {
-    server = await startServer(configFile, { log, config, eap: createEapHandlerFactory(log) });
+    server = await startServer(configFile, { log, config, eap: createEapProvider(log) });
   } catch (err) {
     if (err instanceof ConfigError) process.stderr.write(`portcullis: refusing to start:\n${err.message}\n`);
     else process.stderr.write(`portcullis: cannot start: ${(err as Error).message}\n`);
