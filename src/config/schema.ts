@@ -39,7 +39,7 @@ const tlsVersion = z.enum(['1.2', '1.3']);
 
 const eap = z.object({
   /** Methods offered, in order of preference; a peer may NAK to another one in the list. */
-  methods: z.array(z.enum(EAP_METHODS)).min(1).default(['tls', 'ttls', 'peap']),
+  methods: z.array(z.enum(EAP_METHODS)).min(1).default(['tls']),
   tls: z.object({
     certificate: z.string().min(1),
     private_key: z.string().min(1),
@@ -50,7 +50,8 @@ const eap = z.object({
     crl: z.array(z.string().min(1)).default([]),
     min_version: tlsVersion.default('1.2'),
     max_version: tlsVersion.default('1.3'),
-    fragment_size: z.number().int().min(64).max(4000).default(1024),
+    /** Largest TLS payload per EAP fragment; Framed-MTU from the NAS lowers it (≤ 3000 keeps packets under 4096). */
+    fragment_size: z.number().int().min(64).max(3000).default(1024),
     resumption: z.object({
       enabled: z.boolean().default(true),
       lifetime_seconds: z.number().int().min(60).max(7 * 86_400).default(86_400),

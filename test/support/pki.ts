@@ -91,11 +91,19 @@ export function makeTestPki(dir: string = defaultPkiDir()): TestPki {
     sweepOldPkis(abs);
     const tmp = `${abs}.tmp-${process.pid}-${randomUUID().slice(0, 8)}`;
     generate(tmp);
-    fs.rmSync(abs, { recursive: true, force: true });
     try {
-      fs.renameSync(tmp, abs);
+      fs.renameSync(tmp, abs); // atomic: a renamed PKI is always complete
     } catch {
-      fs.rmSync(tmp, { recursive: true, force: true }); // another worker won the race
+      // `abs` exists: another worker's complete PKI (keep it, others may use it) or a stale one.
+      if (!readManifest(abs)) {
+        fs.rmSync(abs, { recursive: true, force: true });
+        try {
+          fs.renameSync(tmp, abs);
+        } catch {
+          /* a concurrent worker replaced it first */
+        }
+      }
+      fs.rmSync(tmp, { recursive: true, force: true });
     }
     manifest = readManifest(abs);
     if (!manifest) throw new Error(`test PKI in ${abs} is incomplete`);
