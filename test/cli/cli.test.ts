@@ -2,12 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from '../support/child-server.js';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 15_000 });
 
 describe('portcullis CLI', () => {
+  beforeAll(() => {
+    // config.example.yaml's eap: section points at the demo PKI that `npm start` creates.
+    expect(spawnSync(join(import.meta.dirname, '../../scripts/demo-pki.sh'), { encoding: 'utf8' }).status).toBe(0);
+  });
+
   it('config check accepts config.example.yaml', () => {
     const r = cli('config', 'check', '-c', join(import.meta.dirname, '../../config.example.yaml'));
     expect(r.status).toBe(0);
@@ -25,6 +30,16 @@ describe('portcullis CLI', () => {
     expect(serve.status).toBe(1);
     expect(serve.stderr).toContain('refusing to start');
     expect(serve.stderr).toContain(`${file}:6:13`);
+  });
+
+  it('config check reads the EAP certificates and names a missing one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portcullis-cli-'));
+    const file = join(dir, 'eap.yaml');
+    writeFileSync(file, 'eap:\n  tls:\n    certificate: ./missing.pem\n    private_key: ./missing.key\n    ca: ./ca.pem\n');
+    const r = cli('config', 'check', '-c', file);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${file}: eap: `);
+    expect(r.stderr).toContain(join(dir, 'missing.pem'));
   });
 
   it('sessions explains that there is no database yet', () => {
