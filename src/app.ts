@@ -30,6 +30,8 @@ export interface RunningServer {
   readonly authSockets: readonly BoundSocket[];
   readonly acctSockets: readonly BoundSocket[];
   readonly db: Db;
+  /** Writes buffered auth log entries now (tests, shutdown). */
+  flushAuthLog(): void;
   /** Re-reads the config file; on any problem the running config stays and the error is returned. */
   reload(): ConfigError | Error | undefined;
   stop(): Promise<void>;
@@ -65,9 +67,11 @@ export async function startServer(configFile: string, options: StartOptions): Pr
   const db = openDatabase(config.store.path, { synchronous: config.store.synchronous });
   const writer = new BatchWriter(db);
   const sessions = new SessionStore(db);
-  const authLog = new AuthLog(db);
+  // The auth log gets its own connection: synchronous=NORMAL, so logging a decision costs no fsync.
+  const logDb = openDatabase(config.store.path, { synchronous: 'normal' });
+  const authLog = new AuthLog(logDb, { onError: (err) => log.error({ err }, 'auth log write failed') });
 
-  const access = createAccessHandler({ config: () => config, authLog, writer, log, eap: () => eap });
+  const access = createAccessHandler({ config: () => config, authLog, log, eap: () => eap });
   const accounting = createAccountingHandler({ dict: () => dict, sessions, writer, log });
 
   const makePipeline = (kind: 'auth' | 'acct', handler: RadiusHandler) =>
@@ -97,7 +101,11 @@ export async function startServer(configFile: string, options: StartOptions): Pr
 
   const pruneTimer = setInterval(() => {
     const before = Date.now() - config.store.authLogRetentionDays * 86_400_000;
-    writer.writeLater(() => authLog.prune(before), (err) => log.error({ err }, 'auth log prune failed'));
+    try {
+      authLog.prune(before);
+    } catch (err) {
+      log.error({ err }, 'auth log prune failed');
+    }
   }, 3_600_000);
   pruneTimer.unref();
 
@@ -111,6 +119,7 @@ export async function startServer(configFile: string, options: StartOptions): Pr
     config: () => config,
     dictionary: () => dict,
     auth, acct, authSockets, acctSockets, db,
+    flushAuthLog: () => authLog.flush(),
     reload() {
       try {
         const next = loadConfig(configFile);
@@ -135,6 +144,8 @@ export async function startServer(configFile: string, options: StartOptions): Pr
       options.eap?.close();
       await Promise.all([...authSockets, ...acctSockets].map((s) => new Promise<void>((r) => s.socket.close(() => r()))));
       writer.flush();
+      authLog.flush();
+      logDb.close();
       db.close();
     },
   };

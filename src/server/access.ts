@@ -7,7 +7,6 @@ import { Attr, findAttribute, type RawAttribute } from '../radius/codec/packet.j
 import type { RadiusReply, RadiusRequest } from '../radius/server/types.js';
 import { normaliseMac } from '../posture/mac.js';
 import type { AuthDecision, AuthLog } from '../store/auth-log.js';
-import type { BatchWriter } from '../store/batch-writer.js';
 import type { Dictionary } from '../radius/dictionary/dictionary.js';
 import { deviceMac, nasIdentity, stringAttr } from './request-view.js';
 
@@ -32,7 +31,6 @@ export interface EapProvider {
 export interface AccessDeps {
   config: () => Config;
   authLog: AuthLog;
-  writer: BatchWriter;
   log: Logger;
   eap?: () => EapAccessHandler | undefined;
 }
@@ -89,7 +87,7 @@ export function createAccessHandler(deps: AccessDeps) {
       reason: verdict.reason,
       details: verdict.details,
     };
-    deps.writer.writeLater(() => deps.authLog.record(decision), (err) => deps.log.error({ err }, 'auth log write failed'));
+    deps.authLog.record(decision);
     if (deps.config().log.auth_decisions) {
       deps.log.info({ client: req.client.name, mac, user: userName, method: verdict.method, result: verdict.result, reason: verdict.reason }, 'authentication');
     }

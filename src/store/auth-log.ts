@@ -27,24 +27,59 @@ export interface AuthLogRow {
   details: string | null;
 }
 
-/** Every authentication decision, the base of "client insights". */
+export interface AuthLogOptions {
+  /** Rows are written at least this often (ms)... */
+  flushIntervalMs?: number;
+  /** ...or as soon as this many are waiting. */
+  maxPending?: number;
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * Every authentication decision, the base of "client insights". Decisions are buffered and written in
+ * one transaction per interval: the log must not cost an fsync per authentication (use a connection with
+ * synchronous=NORMAL; a crash may lose the last fraction of a second of log, never a session record).
+ */
 export class AuthLog {
   readonly #insert;
   readonly #prune;
   readonly #db: Db;
+  readonly #pending: unknown[][] = [];
+  readonly #options: Required<AuthLogOptions>;
+  #timer: NodeJS.Timeout | undefined;
 
-  constructor(db: Db) {
+  constructor(db: Db, options: AuthLogOptions = {}) {
     this.#db = db;
+    this.#options = { flushIntervalMs: 200, maxPending: 1000, onError: () => {}, ...options };
     this.#insert = db.prepare(`INSERT INTO auth_log (time, nas_name, nas_ip, mac, user_name, method, result, reason, details)
-      VALUES (@time, @nasName, @nasIp, @mac, @userName, @method, @result, @reason, @details)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#prune = db.prepare('DELETE FROM auth_log WHERE time < ?');
   }
 
+  /** Queues a decision; it is written within flushIntervalMs. */
   record(d: AuthDecision): void {
-    this.#insert.run({
-      time: d.time, nasName: d.nasName, nasIp: d.nasIp ?? null, mac: d.mac ?? null, userName: d.userName ?? null,
-      method: d.method, result: d.result, reason: d.reason, details: d.details ? JSON.stringify(d.details) : null,
-    });
+    this.#pending.push([d.time, d.nasName, d.nasIp ?? null, d.mac ?? null, d.userName ?? null, d.method, d.result, d.reason,
+      d.details ? JSON.stringify(d.details) : null]);
+    if (this.#pending.length >= this.#options.maxPending) this.flush();
+    else if (!this.#timer) {
+      this.#timer = setTimeout(() => this.flush(), this.#options.flushIntervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  /** Writes everything queued now. */
+  flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pending.length === 0) return;
+    const rows = this.#pending.splice(0);
+    try {
+      this.#db.transaction(() => {
+        for (const r of rows) this.#insert.run(r);
+      })();
+    } catch (err) {
+      this.#options.onError(err);
+    }
   }
 
   list(q: { mac?: string; user?: string; limit?: number } = {}): AuthLogRow[] {

@@ -64,9 +64,8 @@ export interface SessionQuery {
 const COLUMNS = `nas_name, nas_ip, nas_identifier, acct_session_id, multi_session_id, user_name, calling_station_id, mac,
   called_station_id, nas_port, nas_port_type, framed_ip, status, started_at, updated_at, stopped_at, session_time,
   input_octets, output_octets, input_packets, output_packets, interim_interval, terminate_cause`;
-const VALUES = `@nasName, @nasIp, @nasIdentifier, @acctSessionId, @multiSessionId, @userName, @callingStationId, @mac,
-  @calledStationId, @nasPort, @nasPortType, @framedIp, @status, @startedAt, @eventTime, @stoppedAt, @sessionTime,
-  @inputOctets, @outputOctets, @inputPackets, @outputPackets, @interimInterval, @terminateCause`;
+// Positional parameters in COLUMNS order (binding an array is about 3× cheaper than a named object).
+const VALUES = Array(23).fill('?').join(', ');
 const KEY = 'nas_name, nas_ip, nas_identifier, acct_session_id';
 const REFRESH = `updated_at = max(updated_at, excluded.updated_at),
   user_name = coalesce(excluded.user_name, user_name), calling_station_id = coalesce(excluded.calling_station_id, calling_station_id),
@@ -106,22 +105,20 @@ export class SessionStore {
 
   /** Applies one accounting event; returns the number of sessions it touched. Must run inside a transaction batch. */
   apply(e: AccountingEvent): number {
-    const row = {
-      nasName: e.nasName, nasIp: e.nasIp, nasIdentifier: e.nasIdentifier, acctSessionId: e.acctSessionId,
-      multiSessionId: e.multiSessionId ?? null, userName: e.userName ?? null, callingStationId: e.callingStationId ?? null,
-      mac: e.mac ?? null, calledStationId: e.calledStationId ?? null, nasPort: e.nasPort ?? null, nasPortType: e.nasPortType ?? null,
-      framedIp: e.framedIp ?? null, eventTime: e.eventTime, sessionTime: e.sessionTime ?? null,
-      inputOctets: e.inputOctets ?? 0, outputOctets: e.outputOctets ?? 0, inputPackets: e.inputPackets ?? 0,
-      outputPackets: e.outputPackets ?? 0, interimInterval: e.interimInterval ?? null, terminateCause: e.terminateCause ?? null,
-    };
+    const row = (status: 'open' | 'closed', startedAt: number, stoppedAt: number | null) => [
+      e.nasName, e.nasIp, e.nasIdentifier, e.acctSessionId, e.multiSessionId ?? null, e.userName ?? null,
+      e.callingStationId ?? null, e.mac ?? null, e.calledStationId ?? null, e.nasPort ?? null, e.nasPortType ?? null,
+      e.framedIp ?? null, status, startedAt, e.eventTime, stoppedAt, e.sessionTime ?? null, e.inputOctets ?? 0,
+      e.outputOctets ?? 0, e.inputPackets ?? 0, e.outputPackets ?? 0, e.interimInterval ?? null, e.terminateCause ?? null,
+    ];
     const startedAt = e.eventTime - (e.sessionTime ?? 0);
     switch (e.statusType) {
       case 1:
-        return this.#start.run({ ...row, status: 'open', startedAt: e.eventTime, stoppedAt: null }).changes;
+        return this.#start.run(row('open', e.eventTime, null)).changes;
       case 3:
-        return this.#interim.run({ ...row, status: 'open', startedAt, stoppedAt: null }).changes;
+        return this.#interim.run(row('open', startedAt, null)).changes;
       case 2:
-        return this.#stop.run({ ...row, status: 'closed', startedAt, stoppedAt: e.eventTime }).changes;
+        return this.#stop.run(row('closed', startedAt, e.eventTime)).changes;
       case 7:
       case 8: {
         const cause = e.statusType === 7 ? 'NAS-Reboot' : 'NAS-Request';

@@ -45,6 +45,7 @@ const tls = (name: string, client: keyof TestPki['clients'], phase1: string) =>
   writeEapolConfig(dir, name, { eap: 'TLS', identity: `host/${pki.clients[client].udid}`, caFile: pki.trustedCasFile, client: pki.clients[client], phase1 });
 
 function lastAuthLog(t: TestServer): { user_name: string; result: string; reason: string; method: string; details: string } {
+  t.server.flushAuthLog();
   return t.server.db.prepare('SELECT * FROM auth_log ORDER BY id DESC LIMIT 1').get() as never;
 }
 

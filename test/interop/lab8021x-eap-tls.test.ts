@@ -43,6 +43,7 @@ it('EAP-TLS over a wired port reaches suppPortStatus=Authorized, and accounting 
   expect(status.selectedMethod).toMatch(/TLS/);
   expect(lab.hostapdCli('sta', SUPPLICANT_MAC)).toMatch(/AUTHORIZED/);
 
+  t.server.flushAuthLog();
   const log = t.server.db.prepare("SELECT * FROM auth_log WHERE method = 'eap-tls' ORDER BY id DESC LIMIT 1").get() as { result: string; user_name: string; mac: string; details: string };
   expect(log).toMatchObject({ result: 'accept', user_name: pki.clients.ec.udid, mac: SUPPLICANT_MAC });
 

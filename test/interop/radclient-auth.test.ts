@@ -83,6 +83,7 @@ describe('PAP, Status-Server and secrets with radclient', () => {
 describe('RFC 5080 duplicate detection', () => {
   it('answers a retransmission from the cache: same bytes, handler ran once', async () => {
     const packet = accessRequest(TEST_SECRET, 'testuser', 'testpass', { id: 77 });
+    t.server.flushAuthLog();
     const logBefore = t.server.db.prepare('SELECT count(*) AS n FROM auth_log').get() as { n: number };
     const replies = await exchange(t.authPort, [packet, packet], 300, 100);
     expect(replies).toHaveLength(2);
@@ -90,6 +91,7 @@ describe('RFC 5080 duplicate detection', () => {
     const req = decodePacket(packet);
     expect(verifyResponseAuthenticator(replies[0], req.authenticator, Buffer.from(TEST_SECRET))).toBe(true);
     await new Promise((r) => setTimeout(r, 50));
+    t.server.flushAuthLog();
     const logAfter = t.server.db.prepare('SELECT count(*) AS n FROM auth_log').get() as { n: number };
     expect(logAfter.n - logBefore.n).toBe(1);
     expect(t.server.auth.counters.duplicatesAnswered).toBeGreaterThanOrEqual(1);

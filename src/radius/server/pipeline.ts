@@ -6,7 +6,7 @@ import { Attr, checkHeader, decodePacket, encodePacket, type RadiusPacket, type 
 import type { ClientTable } from './clients.js';
 import { unmapIpv4 } from './clients.js';
 import { DropReason, type DropReasonValue, ListenerCounters, RateLimitedLog } from './counters.js';
-import { DuplicateCache } from './dedupe.js';
+import { DuplicateCache, type RequestKey } from './dedupe.js';
 import type { RadiusHandler, RadiusReply, RadiusRequest } from './types.js';
 
 export type PortKind = 'auth' | 'acct';
@@ -147,13 +147,13 @@ export class RadiusPipeline {
     return undefined;
   }
 
-  #failed(key: string, address: string, client: string, err: unknown): void {
+  #failed(key: RequestKey, address: string, client: string, err: unknown): void {
     this.#dedupe.forget(key);
     this.counters.dropped.handler_error++;
     this.#o.log.error({ err, source: address, client }, 'request handler failed; no reply sent');
   }
 
-  #finish(key: string, request: RadiusRequest, reply: RadiusReply | undefined, rawAddress: string, send: ReplySender): void {
+  #finish(key: RequestKey, request: RadiusRequest, reply: RadiusReply | undefined, rawAddress: string, send: ReplySender): void {
     if (!reply) {
       // Nothing to say (e.g. accounting could not be written): the NAS will retransmit and we try again.
       this.#dedupe.forget(key);

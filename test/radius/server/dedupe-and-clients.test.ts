@@ -30,33 +30,55 @@ describe('ClientTable', () => {
   });
 });
 
+const packet = (id: number, authByte: number) => {
+  const p = Buffer.alloc(20);
+  p[0] = 1;
+  p[1] = id;
+  p.fill(authByte, 4, 20);
+  return p;
+};
+
 describe('DuplicateCache (RFC 5080)', () => {
   it('new → in-flight → answered with the cached bytes; expires after the window', () => {
     let now = 0;
     const cache = new DuplicateCache(30_000, () => now);
-    const key = 'k';
+    const key = DuplicateCache.key('10.0.0.1', 5000, packet(7, 1));
     expect(cache.check(key).kind).toBe('new');
     expect(cache.check(key).kind).toBe('in-flight');
     cache.complete(key, Buffer.from('reply'));
     now = 29_000;
     expect(cache.check(key)).toEqual({ kind: 'answered', reply: Buffer.from('reply') });
-    now = 45_000;
-    expect(cache.check(key).kind).toBe('answered'); // between one and two windows: still remembered
-    now = 120_000;
+    now = 60_000;
     expect(cache.check(key).kind).toBe('new');
   });
+
   it('forgets a request whose processing failed so the retransmission is processed', () => {
     const cache = new DuplicateCache(30_000);
-    cache.check('x');
-    cache.forget('x');
-    expect(cache.check('x').kind).toBe('new');
+    const key = DuplicateCache.key('10.0.0.1', 5000, packet(1, 1));
+    cache.check(key);
+    cache.forget(key);
+    expect(cache.check(key).kind).toBe('new');
   });
-  it('keys on source, port, code, identifier and authenticator', () => {
-    const p = Buffer.alloc(20);
-    const q = Buffer.from(p);
-    q[10] = 1;
-    expect(DuplicateCache.key('1.2.3.4', 1, p)).not.toBe(DuplicateCache.key('1.2.3.4', 1, q));
-    expect(DuplicateCache.key('1.2.3.4', 1, p)).not.toBe(DuplicateCache.key('1.2.3.4', 2, p));
+
+  it('a new authenticator on the same Identifier is a new request that replaces the old one', () => {
+    const cache = new DuplicateCache(30_000);
+    const first = DuplicateCache.key('10.0.0.1', 5000, packet(9, 1));
+    const second = DuplicateCache.key('10.0.0.1', 5000, packet(9, 2));
+    cache.check(first);
+    cache.complete(first, Buffer.from('a'));
+    expect(cache.check(second).kind).toBe('new');
+    expect(cache.check(first).kind).toBe('new');
+  });
+
+  it('keeps one entry per source, port, code and Identifier: memory is bounded at any request rate', () => {
+    const cache = new DuplicateCache(30_000);
+    for (let i = 0; i < 10_000; i++) {
+      const key = DuplicateCache.key('10.0.0.1', 5000 + ((i >> 8) % 4), packet(i % 256, i >> 8));
+      cache.check(key);
+      cache.complete(key, Buffer.alloc(20));
+    }
+    expect(cache.size).toBe(4 * 256);
+    expect(DuplicateCache.key('10.0.0.1', 1, packet(1, 1)).source).not.toBe(DuplicateCache.key('10.0.0.1', 2, packet(1, 1)).source);
   });
 });
 
