@@ -47,6 +47,8 @@ export interface EapSettings {
 export interface LocalUser {
   name: string;
   password?: Secret;
+  /** bcrypt hash (PAP only). */
+  passwordHash?: Secret;
   ntHash?: Buffer;
 }
 
@@ -186,6 +188,7 @@ export function parseConfig(text: string, file: string): Config {
     users.set(u.name, {
       name: u.name,
       password: u.password !== undefined ? resolveSecret(u.password, baseDir, at(['users', i, 'password'])) : undefined,
+      passwordHash: u.password_hash !== undefined ? new Secret(u.password_hash, 'inline') : undefined,
       ntHash: u.nt_hash ? Buffer.from(u.nt_hash, 'hex') : undefined,
     });
   });

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { passwordHashProblem } from '../eap/credentials.js';
 
 // The config file's shape, with defaults beside each field. Keys are snake_case as admins write them in YAML.
 // Every key is documented in config.example.yaml.
@@ -39,7 +40,7 @@ const tlsVersion = z.enum(['1.2', '1.3']);
 
 const eap = z.object({
   /** Methods offered, in order of preference; a peer may NAK to another one in the list. */
-  methods: z.array(z.enum(EAP_METHODS)).min(1).default(['tls']),
+  methods: z.array(z.enum(EAP_METHODS)).min(1).default(['tls', 'ttls', 'peap']),
   tls: z.object({
     certificate: z.string().min(1),
     private_key: z.string().min(1),
@@ -81,9 +82,16 @@ const client = z.object({
 const user = z.object({
   name: z.string().min(1),
   password: secretRef.optional(),
-  /** NT hash (32 hex digits) for MSCHAPv2 without a clear-text password. */
+  /** bcrypt hash for PAP (TTLS/PAP and RADIUS PAP); cannot do MSCHAPv2. */
+  password_hash: z.string().superRefine((hash, ctx) => {
+    const problem = passwordHashProblem(hash);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  }).optional(),
+  /** NT hash (32 hex digits) for MSCHAPv2 (and PAP) without a clear-text password. */
   nt_hash: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits').optional(),
-}).strict().refine((u) => u.password !== undefined || u.nt_hash !== undefined, { message: 'needs password or nt_hash' });
+}).strict()
+  .refine((u) => u.password !== undefined || u.password_hash !== undefined || u.nt_hash !== undefined, { message: 'needs password, password_hash or nt_hash' })
+  .refine((u) => u.password === undefined || u.password_hash === undefined, { message: 'use password or password_hash, not both', path: ['password_hash'] });
 
 export const configSchema = z.object({
   server: z.object({

@@ -6,6 +6,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { EapConfigError } from './errors.js';
 import { DEFAULT_UDID_SOURCES, UDID_SOURCES, type UdidSource } from './identity/udid.js';
+import { NO_CREDENTIALS, type CredentialStore } from './credentials.js';
 import type { EapMethodRegistry } from './registry.js';
 import { parseCrl } from './tls/crl-index.js';
 import { pemBlocks, pemToDer } from './tls/der.js';
@@ -56,6 +57,8 @@ export interface EapEngineOptions {
   maxRoundTrips?: number;
   /** Method implementations; default: the built-in registry. */
   registry?: EapMethodRegistry;
+  /** Local users for the inner methods (TTLS/PAP, PEAP/MSCHAPv2); default: nobody. */
+  credentials?: CredentialStore;
 }
 
 export const EAP_DEFAULTS = {
@@ -100,6 +103,7 @@ export interface ResolvedEapOptions {
   timeoutSeconds: number;
   maxConversations: number;
   maxRoundTrips: number;
+  credentials: CredentialStore;
 }
 
 const TLS_VERSIONS: readonly TlsVersionName[] = ['TLSv1.2', 'TLSv1.3'];
@@ -194,6 +198,7 @@ export function resolveEapOptions(options: EapEngineOptions): ResolvedEapOptions
     timeoutSeconds: integer(options.timeoutSeconds, EAP_DEFAULTS.timeoutSeconds, 1, 3600, 'timeoutSeconds', problems),
     maxConversations: integer(options.maxConversations, EAP_DEFAULTS.maxConversations, 1, 1_000_000, 'maxConversations', problems),
     maxRoundTrips: integer(options.maxRoundTrips, EAP_DEFAULTS.maxRoundTrips, 4, 1000, 'maxRoundTrips', problems),
+    credentials: options.credentials ?? NO_CREDENTIALS,
   };
   if (tls.privateKeyPassphrase !== undefined) resolved.tls.privateKeyPassphrase = tls.privateKeyPassphrase;
   if (tls.ticketKeys !== undefined) resolved.tls.ticketKeys = tls.ticketKeys;

@@ -1,6 +1,6 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
+import { verifyPapPassword } from '../eap/credentials.js';
 import { PacketCode } from '../radius/codec/codes.js';
 import { decryptUserPassword } from '../radius/codec/hiding.js';
 import { Attr, findAttribute, type RawAttribute } from '../radius/codec/packet.js';
@@ -8,6 +8,7 @@ import type { RadiusReply, RadiusRequest } from '../radius/server/types.js';
 import { normaliseMac } from '../posture/mac.js';
 import type { AuthDecision, AuthLog } from '../store/auth-log.js';
 import type { Dictionary } from '../radius/dictionary/dictionary.js';
+import { localCredentials } from './eap-wiring.js';
 import { deviceMac, nasIdentity, stringAttr } from './request-view.js';
 
 /** An authentication method's verdict, before it becomes a RADIUS reply and an auth log entry. */
@@ -45,15 +46,8 @@ export function decideMab(mac: string, config: Config): Verdict {
     : { result: 'reject', method: 'mab', reason: 'MAC is not in mab.allow' };
 }
 
-function equalSecret(a: Buffer, b: Buffer): boolean {
-  // Hash first so the comparison is constant-time regardless of length.
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb);
-}
-
-/** PAP against the local users list. */
-export function decidePap(req: RadiusRequest, userName: string, config: Config): Verdict {
+/** PAP against the local users list (clear password, bcrypt password_hash, or nt_hash). */
+export async function decidePap(req: RadiusRequest, userName: string, config: Config): Promise<Verdict> {
   const hidden = findAttribute(req.packet.attributes, Attr.UserPassword);
   if (!hidden) {
     const chap = findAttribute(req.packet.attributes, Attr.ChapPassword);
@@ -65,12 +59,14 @@ export function decidePap(req: RadiusRequest, userName: string, config: Config):
   } catch {
     return { result: 'reject', method: 'pap', reason: 'User-Password is malformed' };
   }
-  const user = config.users.get(userName);
-  if (!user) return { result: 'reject', method: 'pap', reason: 'unknown user' };
-  if (!user.password) return { result: 'reject', method: 'pap', reason: 'user has no clear-text password for PAP (only nt_hash)' };
-  return equalSecret(password, user.password.reveal())
-    ? { result: 'accept', method: 'pap', reason: 'password matches' }
-    : { result: 'reject', method: 'pap', reason: 'wrong password' };
+  try {
+    const creds = localCredentials(config.users).lookup(userName);
+    if (!creds) return { result: 'reject', method: 'pap', reason: 'unknown user' };
+    const verdict = await verifyPapPassword(creds, password);
+    return verdict.ok ? { result: 'accept', method: 'pap', reason: 'password matches' } : { result: 'reject', method: 'pap', reason: verdict.reason };
+  } finally {
+    password.fill(0);
+  }
 }
 
 /** Access-Request handler: Status-Server, EAP, MAB and PAP; every decision goes to the auth log. */
@@ -114,8 +110,13 @@ export function createAccessHandler(deps: AccessDeps) {
     }
 
     const mabMac = userName ? normaliseMac(userName) : undefined;
-    const verdict = mabMac ? decideMab(mabMac, config) : userName ? decidePap(req, userName, config) : { result: 'reject' as const, method: 'unknown', reason: 'no User-Name' };
-    record(req, verdict, mabMac ?? mac, userName);
-    return { code: verdict.result === 'accept' ? ACCEPT : REJECT, attributes: verdict.attributes ?? [] };
+    const reply = (verdict: Verdict): RadiusReply => {
+      record(req, verdict, mabMac ?? mac, userName);
+      return { code: verdict.result === 'accept' ? ACCEPT : REJECT, attributes: verdict.attributes ?? [] };
+    };
+    if (mabMac) return reply(decideMab(mabMac, config));
+    if (!userName) return reply({ result: 'reject', method: 'unknown', reason: 'no User-Name' });
+    // Hashed passwords (bcrypt) take tens of milliseconds: PAP answers asynchronously.
+    return decidePap(req, userName, config).then(reply);
   };
 }

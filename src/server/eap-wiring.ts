@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { Config, EapSettings } from '../config/load.js';
+import type { Config, EapSettings, LocalUser } from '../config/load.js';
+import type { CredentialStore, InnerCredentials } from '../eap/credentials.js';
 import { EapEngine } from '../eap/engine.js';
 import type { EapEngineOptions } from '../eap/options.js';
 import type { EapResult } from '../eap/types.js';
@@ -15,7 +16,22 @@ import { integerAttr, stringAttr } from './request-view.js';
 // MS-MPPE keys (RFC 2548) in the Access-Accept — without correct keys a device authenticates but cannot
 // pass traffic.
 
-export function engineOptions(eap: EapSettings): EapEngineOptions {
+/** The config's users as the EAP inner methods see them (secrets revealed only to the crypto). */
+export function localCredentials(users: ReadonlyMap<string, LocalUser>): CredentialStore {
+  return {
+    lookup(name: string): InnerCredentials | undefined {
+      const user = users.get(name);
+      if (!user) return undefined;
+      const creds: InnerCredentials = {};
+      if (user.password) creds.password = user.password.reveal();
+      if (user.ntHash) creds.ntHash = user.ntHash;
+      if (user.passwordHash) creds.passwordHash = user.passwordHash.reveal().toString('utf8');
+      return creds;
+    },
+  };
+}
+
+export function engineOptions(eap: EapSettings, users: ReadonlyMap<string, LocalUser> = new Map()): EapEngineOptions {
   return {
     tls: {
       certificate: { file: eap.tls.certificate },
@@ -32,6 +48,7 @@ export function engineOptions(eap: EapSettings): EapEngineOptions {
     udidSources: eap.udidSources,
     timeoutSeconds: eap.timeoutSeconds,
     maxConversations: eap.maxConversations,
+    credentials: localCredentials(users),
   };
 }
 
@@ -96,7 +113,7 @@ export function createEapProvider(log: Logger): EapProvider {
         engine = undefined;
         return undefined;
       }
-      const options = engineOptions(config.eap);
+      const options = engineOptions(config.eap, config.users);
       if (engine) engine.reload(options);
       else engine = new EapEngine(options, log.child({ layer: 'eap' }));
       const current = engine;

