@@ -45,6 +45,29 @@ const steps: string[] = [
    );
    CREATE INDEX auth_log_time ON auth_log (time);
    CREATE INDEX auth_log_mac ON auth_log (mac, time);`,
+  // The auth log's by-MAC lookup moves out of auth_log: an index keyed by MAC takes every insert to a random
+  // page, which made it most of the cost of logging a decision. auth_log_by_mac is filled in bulk from rows
+  // above auth_log_indexed.upto (see AuthLog); queries add those few recent rows by scanning them.
+  `DROP INDEX auth_log_mac;
+   CREATE TABLE auth_log_by_mac (
+     mac TEXT NOT NULL,
+     time INTEGER NOT NULL,
+     id INTEGER NOT NULL,
+     PRIMARY KEY (mac, time, id)
+   ) WITHOUT ROWID;
+   INSERT INTO auth_log_by_mac (mac, time, id) SELECT mac, time, id FROM auth_log WHERE mac IS NOT NULL ORDER BY mac, time, id;
+   CREATE TABLE auth_log_indexed (upto INTEGER NOT NULL);
+   INSERT INTO auth_log_indexed (upto) SELECT coalesce(max(id), 0) FROM auth_log;`,
+  // Jamf posture: the last known fleet (one JSON record per device) and the sync status.
+  `CREATE TABLE posture_devices (
+     key TEXT PRIMARY KEY,
+     record TEXT NOT NULL,
+     fetched_at INTEGER NOT NULL
+   );
+   CREATE TABLE posture_meta (
+     name TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );`,
 ];
 
 export function migrate(db: Database.Database): void {
