@@ -11,6 +11,7 @@ import type { RadiusHandler } from './radius/server/types.js';
 import { bindUdp, type BoundSocket } from './radius/server/udp-listener.js';
 import { createAccessHandler, type EapProvider } from './server/access.js';
 import { initMd4 } from './crypto/md4.js';
+import { PostureService } from './posture/service.js';
 import { createAccountingHandler } from './server/accounting.js';
 import { AuthLog } from './store/auth-log.js';
 import { BatchWriter } from './store/batch-writer.js';
@@ -30,6 +31,8 @@ export interface RunningServer {
   readonly authSockets: readonly BoundSocket[];
   readonly acctSockets: readonly BoundSocket[];
   readonly db: Db;
+  /** Jamf posture (undefined without a jamf: section). */
+  posture(): PostureService | undefined;
   /** Writes buffered auth log entries now (tests, shutdown). */
   flushAuthLog(): void;
   /** Re-reads the config file; on any problem the running config stays and the error is returned. */
@@ -44,15 +47,43 @@ export interface StartOptions {
   eap?: EapProvider;
 }
 
+/** Same Jamf settings (the client secret compared as bytes: it serialises as "[redacted]"). */
+function samePosture(a: Config, b: Config): boolean {
+  if (!a.jamf || !b.jamf) return a.jamf === b.jamf && JSON.stringify(a.posture) === JSON.stringify(b.posture);
+  return JSON.stringify([a.jamf, a.posture]) === JSON.stringify([b.jamf, b.posture]) && a.jamf.clientSecret.equals(b.jamf.clientSecret);
+}
+
+/** Starts Jamf posture when the config has a jamf: section. */
+function startPosture(config: Config, db: Db, log: Logger): PostureService | undefined {
+  for (const w of config.warnings) log.warn(w);
+  if (!config.jamf) return undefined;
+  const service = new PostureService(config.jamf, config.posture, db, log.child({ layer: 'jamf' }));
+  service.start();
+  return service;
+}
+
 function formatAddress(s: BoundSocket): string {
   return s.address.includes(':') ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
 }
 
+/** How often a reply is sent with a completion callback (see sendOn). */
+const SEND_CHECK_EVERY = 64;
+
 function sendOn(socket: Socket, log: Logger): ReplySender {
+  // A completion callback costs a tick per reply, and without one Node reports a failed send nowhere. UDP
+  // replies may be lost anyway (the NAS retransmits and gets the cached reply), so only one reply in
+  // SEND_CHECK_EVERY is checked: enough to make a persistent failure (firewall, no route) visible in the log.
+  let n = 0;
+  const onSent = (err: Error | null) => {
+    if (err) log.warn({ err }, 'reply not sent');
+  };
   return (reply: Buffer, address: string, port: number) => {
-    socket.send(reply, port, address, (err) => {
-      if (err) log.warn({ err, address, port }, 'reply not sent');
-    });
+    if (++n === SEND_CHECK_EVERY) {
+      n = 0;
+      socket.send(reply, port, address, onSent);
+    } else {
+      socket.send(reply, port, address);
+    }
   };
 }
 
@@ -72,7 +103,8 @@ export async function startServer(configFile: string, options: StartOptions): Pr
   logDb.pragma('cache_size = -32000');
   const authLog = new AuthLog(logDb, { onError: (err) => log.error({ err }, 'auth log write failed') });
 
-  const access = createAccessHandler({ config: () => config, authLog, log, eap: () => eap });
+  let posture = startPosture(config, db, log);
+  const access = createAccessHandler({ config: () => config, authLog, log, eap: () => eap, posture: () => posture });
   const accounting = createAccountingHandler({ dict: () => dict, sessions, writer, log });
 
   const makePipeline = (kind: 'auth' | 'acct', handler: RadiusHandler) =>
@@ -121,16 +153,22 @@ export async function startServer(configFile: string, options: StartOptions): Pr
     dictionary: () => dict,
     auth, acct, authSockets, acctSockets, db,
     flushAuthLog: () => authLog.flush(),
+    posture: () => posture,
     reload() {
       try {
         const next = loadConfig(configFile);
         const nextDict = loadDictionaries([BUILTIN_DICTIONARIES, ...next.dictionaries]);
         const nextEap = options.eap?.update(next, nextDict);
         const listenChanged = JSON.stringify([next.auth, next.store.path]) !== JSON.stringify([config.auth, config.store.path]);
+        const postureChanged = !samePosture(config, next);
         config = next;
         dict = nextDict;
         clients = new ClientTable(next.clients);
         eap = nextEap;
+        if (postureChanged) {
+          posture?.close();
+          posture = startPosture(next, db, log);
+        }
         if (listenChanged) log.warn('listen addresses, duplicate window or store path changed: they take effect after a restart');
         log.info({ clients: next.clients.length }, 'configuration reloaded');
         return undefined;
@@ -142,6 +180,7 @@ export async function startServer(configFile: string, options: StartOptions): Pr
     },
     async stop() {
       clearInterval(pruneTimer);
+      posture?.close();
       options.eap?.close();
       await Promise.all([...authSockets, ...acctSockets].map((s) => new Promise<void>((r) => s.socket.close(() => r()))));
       writer.flush();

@@ -6,6 +6,8 @@ import { Secret } from '../log/secret.js';
 import { normaliseMac } from '../posture/mac.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { configSchema, parseListen, type RawConfig, type SecretRef } from './schema.js';
+import { jamfConfigFromSection, type JamfConfig } from '../jamf/config.js';
+import type { PostureSettings } from '../posture/service.js';
 
 export interface ListenAddress {
   address: string;
@@ -63,6 +65,10 @@ export interface Config {
   mabAllow: ReadonlySet<string>;
   users: ReadonlyMap<string, LocalUser>;
   eap?: EapSettings;
+  jamf?: JamfConfig;
+  /** Warnings to log at start (e.g. a trailing / removed from the Jamf URL). */
+  warnings: string[];
+  posture: PostureSettings;
 }
 
 type Path = (string | number)[];
@@ -218,6 +224,14 @@ export function parseConfig(text: string, file: string): Config {
     };
   }
 
+  let jamf: JamfConfig | undefined;
+  const warnings: string[] = [];
+  if (raw.jamf) {
+    const r = jamfConfigFromSection(raw.jamf, baseDir, (path, message) => at(['jamf', ...path])(message));
+    jamf = r.config;
+    warnings.push(...r.warnings);
+  }
+
   if (problems.length) throw new ConfigError(problems);
   const config: Config = {
     file,
@@ -233,6 +247,12 @@ export function parseConfig(text: string, file: string): Config {
     mabAllow,
     users,
     eap,
+    jamf,
+    warnings,
+    posture: {
+      staleAfterSeconds: raw.posture.stale_after_seconds,
+      lookup: { perSecond: raw.posture.lookup.per_second, negativeTtlSeconds: raw.posture.lookup.negative_ttl_seconds, maxQueue: raw.posture.lookup.max_queue },
+    },
   };
   return Object.freeze(config);
 }

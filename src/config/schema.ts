@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { jamfSectionSchema } from '../jamf/config.js';
 import { passwordHashProblem } from '../eap/credentials.js';
 
 // The config file's shape, with defaults beside each field. Keys are snake_case as admins write them in YAML.
@@ -125,6 +126,20 @@ export const configSchema = z.object({
   users: z.array(user).default([]),
   /** 802.1X: without this section, EAP requests are rejected. */
   eap: eap.optional(),
+  /** Jamf Pro posture: without this section every device is "unknown". */
+  jamf: jamfSectionSchema.optional(),
+  posture: z.object({
+    /** With no successful Jamf sync for this long, every device answers "stale" (never silently compliant). */
+    stale_after_seconds: z.number().int().min(60).default(6 * 3600),
+    lookup: z.object({
+      /** Background Jamf lookups of unseen devices started per second at most. */
+      per_second: z.number().int().min(1).max(50).default(5),
+      /** A MAC/UDID Jamf does not know is not looked up again for this long. */
+      negative_ttl_seconds: z.number().int().min(10).default(600),
+      /** Lookups waiting beyond this are dropped (a flood of random MACs cannot grow memory). */
+      max_queue: z.number().int().min(1).default(1000),
+    }).strict().default({}),
+  }).strict().default({}),
 }).strict();
 
 export type ConfigInput = z.input<typeof configSchema>;

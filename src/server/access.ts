@@ -6,6 +6,7 @@ import { decryptUserPassword } from '../radius/codec/hiding.js';
 import { Attr, findAttribute, type RawAttribute } from '../radius/codec/packet.js';
 import type { RadiusReply, RadiusRequest } from '../radius/server/types.js';
 import { normaliseMac } from '../posture/mac.js';
+import type { PostureService } from '../posture/service.js';
 import type { AuthDecision, AuthLog } from '../store/auth-log.js';
 import type { Dictionary } from '../radius/dictionary/dictionary.js';
 import { localCredentials } from './eap-wiring.js';
@@ -34,6 +35,7 @@ export interface AccessDeps {
   authLog: AuthLog;
   log: Logger;
   eap?: () => EapAccessHandler | undefined;
+  posture?: () => PostureService | undefined;
 }
 
 const ACCEPT = PacketCode.AccessAccept;
@@ -83,6 +85,14 @@ export function createAccessHandler(deps: AccessDeps) {
       reason: verdict.reason,
       details: verdict.details,
     };
+    // Jamf posture as known right now (never waits on Jamf; an unseen device is looked up in the background).
+    const posture = deps.posture?.()?.postureFor({ udid: verdict.details?.udid as string | undefined, mac });
+    if (posture) {
+      decision.details = {
+        ...decision.details,
+        posture: { state: posture.state, lastKnown: posture.lastKnown, ageSeconds: posture.ageSeconds, jamfId: posture.device?.jamfId, udid: posture.device?.udid },
+      };
+    }
     deps.authLog.record(decision);
     if (deps.config().log.auth_decisions) {
       deps.log.info({ client: req.client.name, mac, user: userName, method: verdict.method, result: verdict.result, reason: verdict.reason }, 'authentication');

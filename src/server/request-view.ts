@@ -20,11 +20,23 @@ export function ipv4Attr(packet: RadiusPacket, type: number): string | undefined
 }
 
 /** The NAS as the request describes itself: NAS-IP-Address (or the source address) and NAS-Identifier. */
-export function nasIdentity(packet: RadiusPacket, sourceAddress: string): { nasIp: string; nasIdentifier: string } {
-  return {
-    nasIp: ipv4Attr(packet, Attr.NasIpAddress) ?? sourceAddress,
-    nasIdentifier: stringAttr(packet, Attr.NasIdentifier) ?? '',
-  };
+export function nasIdentity(packet: RadiusPacket, sourceAddress: string): { readonly nasIp: string; readonly nasIdentifier: string } {
+  return new NasIdentity(packet, sourceAddress);
+}
+
+/** NAS-Identifier is decoded only when read: the auth log wants just the address, on every request. */
+class NasIdentity {
+  readonly nasIp: string;
+  readonly #packet: RadiusPacket;
+
+  constructor(packet: RadiusPacket, sourceAddress: string) {
+    this.nasIp = ipv4Attr(packet, Attr.NasIpAddress) ?? sourceAddress;
+    this.#packet = packet;
+  }
+
+  get nasIdentifier(): string {
+    return stringAttr(this.#packet, Attr.NasIdentifier) ?? '';
+  }
 }
 
 /** The device MAC: Calling-Station-Id if it is a MAC (RFC 3580), else a MAC-shaped User-Name. */

@@ -75,6 +75,16 @@ const REFRESH = `updated_at = max(updated_at, excluded.updated_at),
   input_packets = max(input_packets, excluded.input_packets), output_packets = max(output_packets, excluded.output_packets),
   interim_interval = coalesce(excluded.interim_interval, interim_interval)`;
 
+/** The values for COLUMNS, in order. */
+function sessionRow(e: AccountingEvent, status: 'open' | 'closed', startedAt: number, stoppedAt: number | null): unknown[] {
+  return [
+    e.nasName, e.nasIp, e.nasIdentifier, e.acctSessionId, e.multiSessionId ?? null, e.userName ?? null,
+    e.callingStationId ?? null, e.mac ?? null, e.calledStationId ?? null, e.nasPort ?? null, e.nasPortType ?? null,
+    e.framedIp ?? null, status, startedAt, e.eventTime, stoppedAt, e.sessionTime ?? null, e.inputOctets ?? 0,
+    e.outputOctets ?? 0, e.inputPackets ?? 0, e.outputPackets ?? 0, e.interimInterval ?? null, e.terminateCause ?? null,
+  ];
+}
+
 /** Accounting sessions in SQLite. Every write is idempotent, so a retransmitted packet changes nothing twice. */
 export class SessionStore {
   readonly #start;
@@ -82,6 +92,7 @@ export class SessionStore {
   readonly #stop;
   readonly #closeNas;
   readonly #closeNasWithId;
+  readonly #refreshOpen;
   readonly #db: Db;
 
   constructor(db: Db) {
@@ -97,6 +108,15 @@ export class SessionStore {
     this.#stop = db.prepare(`INSERT INTO sessions (${COLUMNS}) VALUES (${VALUES})
       ON CONFLICT (${KEY}) DO UPDATE SET status = 'closed', stopped_at = excluded.stopped_at,
         terminate_cause = coalesce(excluded.terminate_cause, terminate_cause), ${REFRESH}`);
+    // Interim-Update fast path: a plain UPDATE of an open session by its key, with REFRESH's assignments except
+    // `mac`, and only while the MAC is unchanged. Assigning an indexed column (even to its old value) costs an
+    // index update, and the INSERT half of the upsert builds a whole row first: about 3 µs per packet. When it
+    // matches nothing (unknown or closed session, new MAC), apply() runs the upsert, which then decides.
+    this.#refreshOpen = db.prepare(`UPDATE sessions SET updated_at = max(updated_at, ?),
+        user_name = coalesce(?, user_name), calling_station_id = coalesce(?, calling_station_id), framed_ip = coalesce(?, framed_ip),
+        session_time = coalesce(?, session_time), input_octets = max(input_octets, ?), output_octets = max(output_octets, ?),
+        input_packets = max(input_packets, ?), output_packets = max(output_packets, ?), interim_interval = coalesce(?, interim_interval)
+      WHERE nas_name = ? AND nas_ip = ? AND nas_identifier = ? AND acct_session_id = ? AND status = 'open' AND (? IS NULL OR mac IS ?)`);
     this.#closeNas = db.prepare(`UPDATE sessions SET status = 'closed', stopped_at = @eventTime, updated_at = @eventTime,
       terminate_cause = @terminateCause WHERE status = 'open' AND nas_name = @nasName AND nas_ip = @nasIp`);
     this.#closeNasWithId = db.prepare(`UPDATE sessions SET status = 'closed', stopped_at = @eventTime, updated_at = @eventTime,
@@ -105,20 +125,19 @@ export class SessionStore {
 
   /** Applies one accounting event; returns the number of sessions it touched. Must run inside a transaction batch. */
   apply(e: AccountingEvent): number {
-    const row = (status: 'open' | 'closed', startedAt: number, stoppedAt: number | null) => [
-      e.nasName, e.nasIp, e.nasIdentifier, e.acctSessionId, e.multiSessionId ?? null, e.userName ?? null,
-      e.callingStationId ?? null, e.mac ?? null, e.calledStationId ?? null, e.nasPort ?? null, e.nasPortType ?? null,
-      e.framedIp ?? null, status, startedAt, e.eventTime, stoppedAt, e.sessionTime ?? null, e.inputOctets ?? 0,
-      e.outputOctets ?? 0, e.inputPackets ?? 0, e.outputPackets ?? 0, e.interimInterval ?? null, e.terminateCause ?? null,
-    ];
     const startedAt = e.eventTime - (e.sessionTime ?? 0);
     switch (e.statusType) {
       case 1:
-        return this.#start.run(row('open', e.eventTime, null)).changes;
-      case 3:
-        return this.#interim.run(row('open', startedAt, null)).changes;
+        return this.#start.run(sessionRow(e, 'open', e.eventTime, null)).changes;
+      case 3: {
+        const mac = e.mac ?? null;
+        const refreshed = this.#refreshOpen.run(e.eventTime, e.userName ?? null, e.callingStationId ?? null, e.framedIp ?? null,
+          e.sessionTime ?? null, e.inputOctets ?? 0, e.outputOctets ?? 0, e.inputPackets ?? 0, e.outputPackets ?? 0,
+          e.interimInterval ?? null, e.nasName, e.nasIp, e.nasIdentifier, e.acctSessionId, mac, mac).changes;
+        return refreshed || this.#interim.run(sessionRow(e, 'open', startedAt, null)).changes;
+      }
       case 2:
-        return this.#stop.run(row('closed', startedAt, e.eventTime)).changes;
+        return this.#stop.run(sessionRow(e, 'closed', startedAt, e.eventTime)).changes;
       case 7:
       case 8: {
         const cause = e.statusType === 7 ? 'NAS-Reboot' : 'NAS-Request';

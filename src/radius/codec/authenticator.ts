@@ -9,8 +9,15 @@ import { ATTRIBUTE_HEADER_LENGTH, AUTHENTICATOR_LENGTH, Attr, HEADER_LENGTH } fr
 
 const ZERO16 = Buffer.alloc(16);
 const input = new Md5Input();
-/** Where verify* computes the expected value before the constant-time compare. */
+/** Where verify* computes the expected value and copies the received one for the constant-time compare. */
 const expected = Buffer.alloc(16);
+const received = Buffer.alloc(16);
+
+/** timingSafeEqual of `expected` and raw[at..at+16), without making a view per packet. */
+function receivedEquals(raw: Buffer, at: number): boolean {
+  raw.copy(received, 0, at, at + 16);
+  return timingSafeEqual(expected, received);
+}
 
 // HMAC pads per secret. Keyed by the Buffer (a client's Secret hands out the same one); the copy guards
 // against a caller that reuses a Buffer for another secret.
@@ -61,7 +68,7 @@ function messageAuthenticatorInto(raw: Buffer, maOffset: number, secret: Buffer,
 export function verifyMessageAuthenticator(raw: Buffer, maOffset: number, secret: Buffer, headerAuthenticator: Buffer): boolean {
   if (maOffset < 0 || maOffset + 16 > raw.length) return false;
   messageAuthenticatorInto(raw, maOffset, secret, headerAuthenticator, expected, 0);
-  return timingSafeEqual(expected, raw.subarray(maOffset, maOffset + 16));
+  return receivedEquals(raw, maOffset);
 }
 
 /** The Authenticator field to use in the Message-Authenticator HMAC of a received request. */
@@ -79,14 +86,14 @@ function md5AuthenticatorInto(raw: Buffer, auth: Buffer, secret: Buffer, out: Bu
 export function verifyZeroedRequestAuthenticator(raw: Buffer, secret: Buffer): boolean {
   if (raw.length < HEADER_LENGTH) return false;
   md5AuthenticatorInto(raw, ZERO16, secret, expected, 0);
-  return timingSafeEqual(expected, raw.subarray(4, HEADER_LENGTH));
+  return receivedEquals(raw, 4);
 }
 
 /** Verifies a reply's Response Authenticator against the request's authenticator. */
 export function verifyResponseAuthenticator(raw: Buffer, requestAuthenticator: Buffer, secret: Buffer): boolean {
   if (raw.length < HEADER_LENGTH) return false;
   md5AuthenticatorInto(raw, requestAuthenticator, secret, expected, 0);
-  return timingSafeEqual(expected, raw.subarray(4, HEADER_LENGTH));
+  return receivedEquals(raw, 4);
 }
 
 /** Signs an encoded reply in place: Message-Authenticator (if present) first, then the Response Authenticator. */

@@ -165,7 +165,8 @@ export class Md5Input {
     this.#reserve(n);
     const buf = this.#buf;
     let at = this.#length;
-    if (n <= 32) for (let i = start; i < end; i++) buf[at++] = src[i];
+    // A loop beats set(subarray()) for packet-sized pieces: no view to allocate.
+    if (n <= 512) for (let i = start; i < end; i++) buf[at++] = src[i];
     else buf.set(src.subarray(start, end), at);
     this.#length += n;
     return this;

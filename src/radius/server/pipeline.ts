@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { PacketCode, codeName } from '../codec/codes.js';
+import { PacketCode, codeName, hasZeroedRequestAuthenticator } from '../codec/codes.js';
 import { RadiusDecodeError } from '../codec/errors.js';
-import { messageAuthenticatorPlaceholder, requestHmacAuthenticator, signResponse, verifyMessageAuthenticator, verifyZeroedRequestAuthenticator } from '../codec/authenticator.js';
+import { signResponse, verifyMessageAuthenticator, verifyZeroedRequestAuthenticator } from '../codec/authenticator.js';
 import { Attr, checkHeader, decodePacket, encodePacket, type RadiusPacket, type RawAttribute } from '../codec/packet.js';
 import type { ClientTable } from './clients.js';
 import { unmapIpv4 } from './clients.js';
@@ -27,6 +27,11 @@ const ACCEPTED: Record<PortKind, ReadonlySet<number>> = {
   auth: new Set([PacketCode.AccessRequest, PacketCode.StatusServer]),
   acct: new Set([PacketCode.AccountingRequest, PacketCode.StatusServer]),
 };
+
+const ZERO16 = Buffer.alloc(16);
+
+/** The zero Message-Authenticator put first in a reply; encodePacket copies it and signResponse fills it in. */
+const MA_PLACEHOLDER: RawAttribute = Object.freeze({ type: Attr.MessageAuthenticator, value: ZERO16 });
 
 /** Reply codes that must carry Message-Authenticator, FIRST (BlastRADIUS, RFC 3579, RFC 5997). */
 const MA_FIRST = new Set<number>([PacketCode.AccessAccept, PacketCode.AccessReject, PacketCode.AccessChallenge]);
@@ -141,7 +146,9 @@ export class RadiusPipeline {
       }
       return undefined;
     }
-    if (hasMa && !verifyMessageAuthenticator(packet.raw, packet.messageAuthenticatorOffset, secret, requestHmacAuthenticator(packet.raw))) {
+    // The HMAC covers the packet's own authenticator (packet.authenticator is that view), or zeros (RFC 5176).
+    const headerAuthenticator = hasZeroedRequestAuthenticator(packet.code) ? ZERO16 : packet.authenticator;
+    if (hasMa && !verifyMessageAuthenticator(packet.raw, packet.messageAuthenticatorOffset, secret, headerAuthenticator)) {
       return { reason: DropReason.BadAuthenticator, detail: 'Message-Authenticator does not verify: the shared secret differs' };
     }
     return undefined;
@@ -170,7 +177,7 @@ export class RadiusPipeline {
 /** Encodes and signs a reply: Message-Authenticator first where required, Proxy-State copied in order. */
 export function encodeReply(request: RadiusPacket, reply: RadiusReply, secret: Buffer): Buffer {
   const withMa = MA_FIRST.has(reply.code) || request.code === PacketCode.StatusServer;
-  const attributes: RawAttribute[] = withMa ? [messageAuthenticatorPlaceholder()] : [];
+  const attributes: RawAttribute[] = withMa ? [MA_PLACEHOLDER] : [];
   for (const a of reply.attributes) if (a.type !== Attr.MessageAuthenticator && a.type !== Attr.ProxyState) attributes.push(a);
   for (const a of request.attributes) if (a.type === Attr.ProxyState) attributes.push(a);
   const buf = encodePacket({ code: reply.code, identifier: request.identifier, attributes });
