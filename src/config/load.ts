@@ -141,7 +141,15 @@ function parseNetwork(text: string): NasClientConfig['networks'][number] {
 }
 
 /** Parses and validates config text; throws ConfigError listing every problem. */
-export function parseConfig(text: string, file: string): Config {
+export interface LoadOptions {
+  /**
+   * false: secrets that cannot be read (unset env var, missing file) are not errors. For read-only CLI commands
+   * (sessions, log, devices) that only need the store path, run by an admin without the server's environment.
+   */
+  requireSecrets?: boolean;
+}
+
+export function parseConfig(text: string, file: string, options: LoadOptions = {}): Config {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   const problems: ConfigProblem[] = [];
@@ -160,13 +168,14 @@ export function parseConfig(text: string, file: string): Config {
   }
   const raw = parsed.data;
   const at = (path: Path) => (message: string) => problems.push({ file, ...locate(doc, lc, path), path: formatPath(path), message });
+  const secretAt = (path: Path) => (options.requireSecrets === false ? () => {} : at(path));
   const baseDir = dirname(resolve(file));
 
   const names = new Set<string>();
   const clients = raw.clients.map((c, i): NasClientConfig => {
     if (names.has(c.name)) at(['clients', i, 'name'])(`client name "${c.name}" is used twice`);
     names.add(c.name);
-    const secret = resolveSecret(c.secret, baseDir, at(['clients', i, 'secret']));
+    const secret = resolveSecret(c.secret, baseDir, secretAt(['clients', i, 'secret']));
     if (secret.length > 0 && secret.length < 8) at(['clients', i, 'secret'])('shared secret is shorter than 8 characters; use 16 or more random characters');
     return {
       name: c.name,
@@ -175,7 +184,7 @@ export function parseConfig(text: string, file: string): Config {
       vendor: c.vendor,
       labels: c.labels,
       coaPort: c.coa_port,
-      coaSecret: c.coa_secret ? resolveSecret(c.coa_secret, baseDir, at(['clients', i, 'coa_secret'])) : secret,
+      coaSecret: c.coa_secret ? resolveSecret(c.coa_secret, baseDir, secretAt(['clients', i, 'coa_secret'])) : secret,
       requireMessageAuthenticator: c.require_message_authenticator ?? raw.security.require_message_authenticator,
       eapMethods: c.eap_methods,
     };
@@ -193,7 +202,7 @@ export function parseConfig(text: string, file: string): Config {
     if (users.has(u.name)) at(['users', i, 'name'])(`user "${u.name}" is listed twice`);
     users.set(u.name, {
       name: u.name,
-      password: u.password !== undefined ? resolveSecret(u.password, baseDir, at(['users', i, 'password'])) : undefined,
+      password: u.password !== undefined ? resolveSecret(u.password, baseDir, secretAt(['users', i, 'password'])) : undefined,
       passwordHash: u.password_hash !== undefined ? new Secret(u.password_hash, 'inline') : undefined,
       ntHash: u.nt_hash ? Buffer.from(u.nt_hash, 'hex') : undefined,
     });
@@ -210,7 +219,7 @@ export function parseConfig(text: string, file: string): Config {
       tls: {
         certificate: file(e.tls.certificate),
         privateKey: file(e.tls.private_key),
-        privateKeyPassword: e.tls.private_key_password ? resolveSecret(e.tls.private_key_password, baseDir, at(['eap', 'tls', 'private_key_password'])) : undefined,
+        privateKeyPassword: e.tls.private_key_password ? resolveSecret(e.tls.private_key_password, baseDir, secretAt(['eap', 'tls', 'private_key_password'])) : undefined,
         ca: (Array.isArray(e.tls.ca) ? e.tls.ca : [e.tls.ca]).map(file),
         crl: e.tls.crl.map(file),
         minVersion: version(e.tls.min_version),
@@ -227,7 +236,8 @@ export function parseConfig(text: string, file: string): Config {
   let jamf: JamfConfig | undefined;
   const warnings: string[] = [];
   if (raw.jamf) {
-    const r = jamfConfigFromSection(raw.jamf, baseDir, (path, message) => at(['jamf', ...path])(message));
+    const r = jamfConfigFromSection(raw.jamf, baseDir, (path, message) =>
+      (path[0] === 'client_secret' ? secretAt : at)(['jamf', ...path])(message));
     jamf = r.config;
     warnings.push(...r.warnings);
   }
@@ -258,12 +268,12 @@ export function parseConfig(text: string, file: string): Config {
 }
 
 /** Reads and validates a config file; throws ConfigError (file, line, reason) for anything wrong. */
-export function loadConfig(file: string): Config {
+export function loadConfig(file: string, options: LoadOptions = {}): Config {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new ConfigError([{ file, line: 0, column: 0, path: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
   }
-  return parseConfig(text, file);
+  return parseConfig(text, file, options);
 }

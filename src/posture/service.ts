@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import { createJamfClient, type JamfClient } from '../jamf/client.js';
 import type { JamfConfig } from '../jamf/config.js';
-import { jamfStartupWarnings } from '../jamf/config.js';
 import type { Db } from '../store/db.js';
 import { BackgroundLookups } from './lookups.js';
 import { PostureSnapshotStore } from './persistence.js';
@@ -38,7 +37,6 @@ export class PostureService {
       maxQueue: settings.lookup.maxQueue,
       log,
     });
-    for (const w of jamfStartupWarnings(jamf)) log.warn(w);
   }
 
   /** Posture for an authentication: by certificate UDID first, else by MAC; unseen devices are looked up. */

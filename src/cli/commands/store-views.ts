@@ -7,7 +7,7 @@ import { SessionStore } from '../../store/sessions.js';
 import { formatTable, isoMillis, isoSeconds } from '../table.js';
 
 function openStore(configFile: string) {
-  const config = loadConfig(configFile);
+  const config = loadConfig(configFile, { requireSecrets: false });
   if (!existsSync(config.store.path)) {
     throw new Error(`no database at ${config.store.path} yet: start the server once (portcullis serve -c ${configFile})`);
   }
