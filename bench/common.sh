@@ -7,6 +7,9 @@
 #   SERVER_CPUS=<list>                    pin the server (taskset -c), e.g. 1
 #   CLIENT_CPUS=<list>                    pin the load clients (taskset -c), e.g. 0
 #   NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR"   extra node flags for the server (profiling)
+#   SERVER_ENV="K=V ..."                  extra environment for the server process
+#   P_ROOT=<dir>                          run <dir>/dist/cli/index.js instead of this checkout's (a frozen build,
+#                                         e.g. of another commit: git archive REV | tar -x -C DIR, link node_modules, tsc)
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH_DIR/.." && pwd)
 ANCHOR=${ANCHOR:-/work/shared/anchors/freeradius}
@@ -47,7 +50,7 @@ start_portcullis() {
     for i in $(seq 1 "$MAB_MACS"); do printf '    - "020000%06x"\n' "$i"; done
   } > "$dir/config.yaml"
   # shellcheck disable=SC2086
-  (cd "$REPO" && exec setsid $(pin "${SERVER_CPUS:-}") node ${NODE_FLAGS:-} dist/cli/index.js serve -c "$dir/config.yaml" \
+  (cd "${P_ROOT:-$REPO}" && exec env ${SERVER_ENV:-} setsid $(pin "${SERVER_CPUS:-}") node ${NODE_FLAGS:-} dist/cli/index.js serve -c "$dir/config.yaml" \
     > "$dir/stdout.log" 2>&1 < /dev/null) &
   local pid=$!
   echo "$pid" > "$dir/portcullis.pid"

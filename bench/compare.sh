@@ -20,14 +20,15 @@ P_DIR="$OUT/portcullis"
 cleanup() { stop_portcullis "$P_DIR" || true; FR_DIR=$FR_DIR "$ANCHOR/stop-freeradius.sh" || true; }
 trap cleanup EXIT
 build_bench
-(cd "$REPO" && npm run build --silent) || { echo "server build failed" >&2; exit 1; }
+# P_ROOT (common.sh) = a frozen build to measure instead of this checkout's dist/ (then nothing is rebuilt)
+[ -n "${P_ROOT:-}" ] || (cd "$REPO" && npm run build --silent) || { echo "server build failed" >&2; exit 1; }
 
 FR_DIR=$FR_DIR PKI=$FR_PKI "$ANCHOR/run-freeradius.sh" | tail -1
 start_portcullis "$P_DIR"
 FR_PID=$(cat "$FR_DIR/freeradius.pid") P_PID=$(cat "$P_DIR/portcullis.pid")
 {
   echo "date=$(date -Is) host=$(hostname) cpus=$(nproc) $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
-  echo "freeradius=$(freeradius -v | head -1) pid=$FR_PID; portcullis node=$(node -v) pid=$P_PID store_sync=$STORE_SYNC"
+  echo "freeradius=$(freeradius -v | head -1) pid=$FR_PID; portcullis node=$(node -v) pid=$P_PID store_sync=$STORE_SYNC root=${P_ROOT:-$REPO}"
   echo "server_cpus=${SERVER_CPUS:-any} client_cpus=${CLIENT_CPUS:-any} reps=$REPS"
   uptime
 } | tee "$OUT/meta.txt"

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { runPhase, type PhaseResult } from './load/engine.js';
-import { AcctStatus, AuthenticatorPool, Code, acctTemplate, buildAcct, buildMab, mabTemplate, type AcctTemplate } from './load/packets.js';
+import { AcctStatus, AuthenticatorPool, Code, acctTemplate, buildAcct, buildMab, mabTemplate, prepareCrypto, type AcctTemplate } from './load/packets.js';
 import { ownCpuSeconds, processCpu, processMemoryMiB } from './load/proc-stats.js';
 
 const MAX_COUNT = 2_000_000;
@@ -157,6 +157,7 @@ function total(phases: PhaseReport[]): Record<string, number | undefined> {
 
 async function main(): Promise<void> {
   const label = a.label ? ` label=${a.label}` : '';
+  await prepareCrypto(secret);
   let phases: PhaseReport[];
   if (mode === 'mab') {
     const count = int('count', a.count, 1, MAX_COUNT);

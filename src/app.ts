@@ -100,7 +100,6 @@ export async function startServer(configFile: string, options: StartOptions): Pr
   const sessions = new SessionStore(db);
   // The auth log gets its own connection: synchronous=NORMAL, so logging a decision costs no fsync.
   const logDb = openDatabase(config.store.path, { synchronous: 'normal' });
-  logDb.pragma('cache_size = -32000');
   const authLog = new AuthLog(logDb, { onError: (err) => log.error({ err }, 'auth log write failed') });
 
   let posture = startPosture(config, db, log);

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { configCheck } from './commands/config-check.js';
+import { devicesList, devicesShow } from './commands/devices.js';
+import { jamfStatus, jamfSync, jamfTest } from './commands/jamf.js';
 import { serve } from './commands/serve.js';
 import { logCommand, sessionsCommand } from './commands/store-views.js';
 
@@ -58,5 +60,39 @@ program
   .option('--limit <n>', 'at most this many rows', '100')
   .option('--json', 'print JSON')
   .action((o) => run(() => logCommand(o.config, o))());
+
+const jamf = program.command('jamf').description('Jamf Pro posture: check the connection, sync by hand, show the last sync');
+jamf
+  .command('test')
+  .description('check the API client credentials, privileges and smart groups; exit code 1 on any FAIL')
+  .option(...configOption)
+  .action((o: { config: string }) => run(async () => { process.exitCode = await jamfTest(o.config); })());
+jamf
+  .command('sync')
+  .description('read the whole fleet from Jamf now and write it into the store database; exit code 1 on failure')
+  .option(...configOption)
+  .action((o: { config: string }) => run(async () => { process.exitCode = await jamfSync(o.config); })());
+jamf
+  .command('status')
+  .description('last sync time and duration, device counts per state, last error')
+  .option(...configOption)
+  .option('--json', 'print JSON')
+  .action((o: { config: string; json?: boolean }) => run(() => jamfStatus(o.config, o))());
+
+const devices = program.command('devices').description('devices in the persisted Jamf snapshot');
+devices
+  .command('list')
+  .description('list the devices with their posture')
+  .option(...configOption)
+  .option('--state <state>', 'only compliant, non-compliant or stale devices')
+  .option('--json', 'print JSON')
+  .action((o: { config: string; state?: string; json?: boolean }) => run(() => devicesList(o.config, o))());
+devices
+  .command('show')
+  .description('one device by MAC (any common format) or UDID')
+  .argument('<mac|udid>', 'MAC address or UDID')
+  .option(...configOption)
+  .option('--json', 'print JSON')
+  .action((id: string, o: { config: string; json?: boolean }) => run(() => devicesShow(o.config, id, o))());
 
 await program.parseAsync(process.argv);

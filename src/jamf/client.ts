@@ -4,14 +4,14 @@ import type { JamfConfig } from './config.js';
 import type { JamfDevice, JamfDeviceKind } from './device.js';
 import { JamfHttp } from './http.js';
 import { lookupDevice, type LookupKey } from './lookup.js';
-import { FleetSync, fetchFleet, type FleetResult } from './sync.js';
+import { FleetSync, fetchFleet, type FetchFleetOptions, type FleetResult } from './sync.js';
 
 /** The Jamf client the rest of portcullis uses: one HTTP connection pool, one token, one concurrency limit. */
 export interface JamfClient {
   readonly config: JamfConfig;
   readonly http: JamfHttp;
   /** One full read of computers and mobile devices with their compliant groups (throws JamfError). */
-  fetchFleet(): Promise<FleetResult>;
+  fetchFleet(options?: FetchFleetOptions): Promise<FleetResult>;
   /** One device by MAC, UDID or serial (undefined when Jamf has none). */
   lookupDevice(key: LookupKey, kind?: JamfDeviceKind): Promise<JamfDevice | undefined>;
   /** The `portcullis jamf test` checks. */
@@ -34,7 +34,7 @@ export function createJamfClient(config: JamfConfig, options: JamfClientOptions)
   return {
     config,
     http,
-    fetchFleet: () => fetchFleet(http),
+    fetchFleet: (options) => fetchFleet(http, options),
     lookupDevice: (key, kind) => lookupDevice(http, key, kind),
     check: () => runJamfChecks(http),
     createSync: (onSnapshot) => new FleetSync(http, { logger: options.logger, onSnapshot }),

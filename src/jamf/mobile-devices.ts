@@ -22,12 +22,13 @@ function detailParams(sections: string[], extra: [string, string][]): [string, s
 }
 
 /** Every mobile device in Jamf with its identifiers. */
-export async function listMobileDevices(http: JamfHttp): Promise<{ devices: JamfDevice[]; source: MobileSource }> {
+export async function listMobileDevices(http: JamfHttp, onPage?: (read: number, total: number) => void): Promise<{ devices: JamfDevice[]; source: MobileSource }> {
   const pro = async () => {
     const rows = await fetchAllPages(http, {
       path: 'api/v2/mobile-devices/detail',
       params: detailParams(['GENERAL', 'HARDWARE'], []),
       pageSize: http.config.pageSize,
+      onPage,
     }, mobileDeviceDetailSchema, (d) => d.mobileDeviceId);
     return { devices: rows.map(mobileFromDetail), source: 'pro' as const };
   };

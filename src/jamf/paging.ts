@@ -12,6 +12,8 @@ export interface PagedQuery {
   /** Extra query parameters (section, filter, sort …); page and page-size are added here. */
   params?: [string, string][];
   pageSize: number;
+  /** Called after each page with the rows read so far and Jamf's totalCount (progress for large fleets). */
+  onPage?: (read: number, total: number) => void;
 }
 
 /** Safety bound: a fleet of 2000 × 10 000 rows is far beyond any Jamf instance. */
@@ -37,6 +39,7 @@ export async function fetchAllPages<T>(http: JamfHttp, query: PagedQuery, item: 
     if (res.results.length === 0) break;
     for (const r of res.results) rows.set(idOf(r), r);
     seen += res.results.length;
+    query.onPage?.(seen, total);
     if (page === 0 && res.results.length < size && seen < total) {
       // The server clamped page-size. Ask for exactly that from now on; page 1 starts right after page 0.
       size = res.results.length;

@@ -94,8 +94,20 @@ function tag(devices: JamfDevice[], groups: Members[]): { devices: JamfDevice[];
   return { devices: [...byId.values()], missing };
 }
 
+/** Inventory pages read so far (`portcullis jamf sync` prints it for large fleets). */
+export interface FleetProgress {
+  kind: 'computer' | 'mobile';
+  read: number;
+  total: number;
+}
+
+export interface FetchFleetOptions {
+  onProgress?: (progress: FleetProgress) => void;
+}
+
 /** One full read of the Jamf fleet. Throws JamfError when the inventory cannot be read. */
-export async function fetchFleet(http: JamfHttp): Promise<FleetResult> {
+export async function fetchFleet(http: JamfHttp, options: FetchFleetOptions = {}): Promise<FleetResult> {
+  const progress = (kind: FleetProgress['kind']) => options.onProgress && ((read: number, total: number) => options.onProgress!({ kind, read, total }));
   const started = Date.now();
   const before = http.stats;
   const { computerGroups, mobileGroups } = http.config;
@@ -108,7 +120,7 @@ export async function fetchFleet(http: JamfHttp): Promise<FleetResult> {
         const group = await resolveComputerGroup(http, name);
         return group && { group, ...(await computerGroupMembers(http, group.id)) };
       }, failures),
-      listComputers(http),
+      listComputers(http, progress('computer')),
     ]);
     return { groups, source: inventory.source, ...tag(inventory.devices, groups) };
   };
@@ -119,7 +131,7 @@ export async function fetchFleet(http: JamfHttp): Promise<FleetResult> {
         const group = await resolveMobileGroup(http, name);
         return group && { group, ...(await mobileGroupMembers(http, group.id)) };
       }, failures),
-      listMobileDevices(http),
+      listMobileDevices(http, progress('mobile')),
     ]);
     return { groups, source: inventory.source, ...tag(inventory.devices, groups) };
   };

@@ -4,6 +4,8 @@ import { normaliseMac } from './mac.js';
 import type { PostureSnapshotStore, SyncMeta } from './persistence.js';
 import { type ChangeSource, type DeviceRecord, type PostureAnswer, type PostureChange, type PostureState, recordKey, toRecord } from './types.js';
 
+const UNKNOWN: PostureAnswer = Object.freeze({ state: 'unknown' as const });
+
 export interface PostureStoreOptions {
   /** After this long without a successful sync, every record answers "stale". */
   staleAfterMs: number;
@@ -42,14 +44,19 @@ export class PostureStore extends EventEmitter<{ change: [PostureChange] }> {
 
   /** True when the last successful sync is older than the stale limit (or there never was one). */
   get isStale(): boolean {
+    return this.#staleAt(this.#now());
+  }
+
+  #staleAt(now: number): boolean {
     const last = this.#meta.lastSuccessAt;
-    return last === undefined || this.#now() - last > this.#o.staleAfterMs;
+    return last === undefined || now - last > this.#o.staleAfterMs;
   }
 
   #answer(record: DeviceRecord | undefined): PostureAnswer {
-    if (!record) return { state: 'unknown' };
-    const ageSeconds = Math.max(0, Math.round((this.#now() - record.fetchedAt) / 1000));
-    if (this.isStale) return { state: 'stale', lastKnown: record.state, device: record, ageSeconds };
+    if (!record) return UNKNOWN;
+    const now = this.#now(); // one clock read per lookup: this is on every authentication
+    const ageSeconds = now > record.fetchedAt ? Math.round((now - record.fetchedAt) / 1000) : 0;
+    if (this.#staleAt(now)) return { state: 'stale', lastKnown: record.state, device: record, ageSeconds };
     return { state: record.state, device: record, ageSeconds };
   }
 

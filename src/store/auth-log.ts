@@ -35,14 +35,13 @@ export interface AuthLogOptions {
   onError?: (err: unknown) => void;
 }
 
-const PC_NOLOG = !!process.env.PC_NOLOG; // TEMP-EXPERIMENT
 const COLUMNS = 9;
 /** Rows per multi-row INSERT: one statement call binds 64 rows (about 1 µs less per row than one call each). */
 const ROWS_PER_INSERT = 64;
 const INSERT = 'INSERT INTO auth_log (time, nas_name, nas_ip, mac, user_name, method, result, reason, details) VALUES ';
 const ROW = `(${Array(COLUMNS).fill('?').join(', ')})`;
 /** Logged rows are added to the by-MAC table once this many are waiting... */
-const MERGE_ROWS = Number(process.env.PC_MERGE) || 32_768; // TEMP-EXPERIMENT env
+const MERGE_ROWS = 32_768;
 /** ...or at the first flush this long after the last merge: queries by MAC scan at most this tail. */
 const MERGE_INTERVAL_MS = 30_000;
 
@@ -54,7 +53,7 @@ function writeStatements(db: Db) {
     maxId: db.prepare('SELECT coalesce(max(id), 0) FROM auth_log').pluck(),
     upto: db.prepare('SELECT upto FROM auth_log_indexed').pluck(),
     setUpto: db.prepare('UPDATE auth_log_indexed SET upto = ?'),
-    // Sorted, so each page of auth_log_by_mac is written once per merge however the MACs interleave.
+    // In key order: the inserts walk auth_log_by_mac once instead of jumping between MACs.
     merge: db.prepare(`INSERT OR IGNORE INTO auth_log_by_mac (mac, time, id)
       SELECT mac, time, id FROM auth_log WHERE id > ? AND id <= ? AND mac IS NOT NULL ORDER BY mac, time, id`),
     pruneByMac: db.prepare(`DELETE FROM auth_log_by_mac WHERE (mac, time, id) IN
@@ -84,12 +83,11 @@ export class AuthLog {
 
   constructor(db: Db, options: AuthLogOptions = {}) {
     this.#db = db;
-    this.#options = { flushIntervalMs: 500, maxPending: Number(process.env.PC_MAXPENDING) || 2048, onError: () => {}, ...options }; // TEMP-EXPERIMENT env
+    this.#options = { flushIntervalMs: 500, maxPending: 2048, onError: () => {}, ...options };
   }
 
   /** Queues a decision; it is written within flushIntervalMs. */
   record(d: AuthDecision): void {
-    if (PC_NOLOG) return; // TEMP-EXPERIMENT
     this.#pending.push(d.time, d.nasName, d.nasIp ?? null, d.mac ?? null, d.userName ?? null, d.method, d.result, d.reason,
       d.details ? JSON.stringify(d.details) : null);
     if (this.#pending.length >= this.#options.maxPending * COLUMNS) this.flush();
