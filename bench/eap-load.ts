@@ -169,7 +169,7 @@ async function runPhase(transport: EapRadiusTransport, phase: string, n: number,
   let aborted = false;
   const t0 = performance.now();
   const deadline = t0 + maxSeconds * 1000;
-  const before = { ...transport.stats, badReplies: { ...transport.stats.badReplies } };
+  const before = { ...transport.stats, badReplies: { ...transport.stats.badReplies }, socketErrors: { ...transport.stats.socketErrors } };
   const s0 = serverPid ? processCpu(serverPid) : { user: 0, system: 0 };
   const c0 = ownCpuSeconds();
 
@@ -207,6 +207,7 @@ async function runPhase(transport: EapRadiusTransport, phase: string, n: number,
     missingMa: transport.stats.missingMa - before.missingMa,
     strays: transport.stats.strays - before.strays,
     timeouts: transport.stats.timeouts - before.timeouts,
+    socketErrors: Object.fromEntries(Object.entries(transport.stats.socketErrors).map(([k, v]) => [k, v - (before.socketErrors[k] ?? 0)]).filter(([, v]) => (v as number) > 0)),
   };
   const attempted = Math.min(next, n);
   const r: PhaseReport = {
@@ -234,7 +235,9 @@ async function runPhase(transport: EapRadiusTransport, phase: string, n: number,
       ` p50=${r.latencyMs.p50}ms p99=${r.latencyMs.p99}ms max=${r.latencyMs.max}ms` +
       ` client_cpu=${r.clientCpuMsPerAuth}ms/auth(${r.clientCpuPercent}%)` +
       (serverPid ? ` server_cpu=${r.serverCpuSeconds}s(sys ${r.serverSystemSeconds}s) ${r.serverCpuMsPerAuth}ms/auth(${r.serverCpuPercent}%) rss=${r.serverRssMiB}MiB peak_rss=${r.serverPeakRssMiB}MiB` : '') +
-      ` bad_replies=${bad} missing_ma=${delta.missingMa} strays=${delta.strays}` + (aborted ? ' ABORTED(max-seconds)' : '') + '\n',
+      ` bad_replies=${bad} missing_ma=${delta.missingMa} strays=${delta.strays}` +
+      (Object.keys(delta.socketErrors).length ? ` socket_errors=${Object.entries(delta.socketErrors).map(([k, v]) => `${k}=${v}`).join(',')}` : '') +
+      (aborted ? ' ABORTED(max-seconds)' : '') + '\n',
     );
     for (const [k, v] of details) process.stdout.write(`    ${k}: ${v}\n`);
   }

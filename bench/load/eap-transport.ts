@@ -60,10 +60,12 @@ export interface TransportStats {
   /** Replies for an Identifier with nothing outstanding (late after a timeout). */
   strays: number;
   timeouts: number;
+  /** Socket errors by code, e.g. ECONNREFUSED when nothing listens (ICMP port unreachable). */
+  socketErrors: Record<string, number>;
 }
 
 export class EapRadiusTransport {
-  readonly stats: TransportStats = { sent: 0, badReplies: {}, missingMa: 0, strays: 0, timeouts: 0 };
+  readonly stats: TransportStats = { sent: 0, badReplies: {}, missingMa: 0, strays: 0, timeouts: 0, socketErrors: {} };
   readonly #o: TransportOptions;
   readonly #socks: IdSocket[] = [];
   readonly #waiting: Array<() => void> = [];
@@ -94,6 +96,11 @@ export class EapRadiusTransport {
       });
       const idSock = new IdSocket(s);
       s.on('message', (msg: Buffer) => t.#onReply(idSock, msg));
+      // A connected UDP socket reports ICMP errors (nothing listening) here; the round trips then time out.
+      s.on('error', (err: Error & { code?: string }) => {
+        const code = err.code ?? 'error';
+        t.stats.socketErrors[code] = (t.stats.socketErrors[code] ?? 0) + 1;
+      });
       t.#socks.push(idSock);
     }
     t.#sweep = setInterval(() => t.#expire(), Math.min(100, Math.max(10, o.timeoutMs / 10)));
