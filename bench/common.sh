@@ -32,6 +32,7 @@ LOAD_JS="$BENCH_DIR/.build/radius-load.js"
 start_portcullis() {
   local dir=$1
   mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)   # the server runs from P_ROOT: its paths must be absolute
   if [ -f "$dir/portcullis.pid" ] && kill -0 "$(cat "$dir/portcullis.pid")" 2>/dev/null; then
     echo "portcullis already running, pid $(cat "$dir/portcullis.pid")" >&2; return 1
   fi
