@@ -31,7 +31,10 @@ export async function spawnServer(patch: (c: Record<string, unknown>) => void = 
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const listening = await new Promise<{ auth: string[]; acct: string[] }>((resolveListen, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 10 s:\n${out}`)), 10_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never leave a half-started server behind
+      reject(new Error(`server did not start within 10 s:\n${out}`));
+    }, 10_000);
     const check = () => {
       const line = out.split('\n').find((l) => l.includes('"portcullis listening"'));
       if (line) {
