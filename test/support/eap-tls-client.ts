@@ -9,12 +9,11 @@
  * exportKeyingMaterial to compare with the server's.
  */
 import { constants } from 'node:crypto';
-import { Duplex } from 'node:stream';
+import { FLAG, PeerDuplex, eapPacket, tick, tlsFrame } from './eap-peer-wire.js';
 import tls from 'node:tls';
 
 const CODE = { Request: 1, Response: 2, Success: 3, Failure: 4 } as const;
 const TYPE = { Identity: 1, Nak: 3, Tls: 13 } as const;
-const FLAG = { L: 0x80, M: 0x40, S: 0x20 } as const;
 
 /** What the transport reports back for one exchange (EapResult fits this shape). */
 export type PeerReply =
@@ -91,37 +90,8 @@ function helloRandomOf(records: Buffer, type: number): Buffer | undefined {
   return undefined;
 }
 
-class PeerDuplex extends Duplex {
-  readonly out: Buffer[] = [];
-  override _read(): void {}
-  override _write(chunk: Buffer, _e: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this.out.push(Buffer.from(chunk));
-    cb();
-  }
-  drain(): Buffer {
-    const b = Buffer.concat(this.out);
-    this.out.length = 0;
-    return b;
-  }
-}
 
-function eapResponse(id: number, type: number, data: Buffer): Buffer {
-  const b = Buffer.alloc(5 + data.length);
-  b[0] = CODE.Response;
-  b[1] = id;
-  b.writeUInt16BE(b.length, 2);
-  b[4] = type;
-  data.copy(b, 5);
-  return b;
-}
-
-function tlsFrame(flags: number, data: Buffer, total?: number): Buffer {
-  const head = total === undefined ? Buffer.from([flags]) : Buffer.from([flags | FLAG.L, 0, 0, 0, 0]);
-  if (total !== undefined) head.writeUInt32BE(total, 1);
-  return Buffer.concat([head, data]);
-}
-
-const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+const eapResponse = (id: number, type: number, data: Buffer): Buffer => eapPacket(CODE.Response, id, type, data);
 
 export async function runEapTlsClient(transport: EapTransport, options: EapTlsClientOptions): Promise<EapTlsClientResult> {
   const result: EapTlsClientResult = {

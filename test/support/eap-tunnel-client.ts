@@ -7,7 +7,7 @@
  *
  * At Success it derives its own MSK/EMSK with exportKeyingMaterial to compare with the server's.
  */
-import { Duplex } from 'node:stream';
+import { FLAG, PeerDuplex, eapPacket, tick, tlsFrame } from './eap-peer-wire.js';
 import tls from 'node:tls';
 import { checkAuthenticatorResponse, generateNtResponse, ntPasswordHash } from '../../src/crypto/mschapv2.js';
 import { decodeMschapV2Request, encodeFailureResponse, encodeResponse, encodeSuccessResponse, parseSuccessMessage } from '../../src/eap/methods/mschapv2-packet.js';
@@ -17,7 +17,6 @@ import type { EapTransport, PeerReply } from './eap-tls-client.js';
 
 const CODE = { Request: 1, Response: 2, Success: 3, Failure: 4 } as const;
 const TYPE = { Identity: 1, Nak: 3, Ttls: 21, Peap: 25, MsChapV2: 26, Tlv: 33 } as const;
-const FLAG = { L: 0x80, M: 0x40, S: 0x20 } as const;
 
 export type InnerAuth =
   /** TTLS only. `extraAvps` are appended (e.g. an unknown mandatory AVP). */
@@ -60,37 +59,6 @@ export interface TunnelClientResult {
   tlsError?: string;
 }
 
-class PeerDuplex extends Duplex {
-  readonly out: Buffer[] = [];
-  override _read(): void {}
-  override _write(chunk: Buffer, _e: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this.out.push(Buffer.from(chunk));
-    cb();
-  }
-  drain(): Buffer {
-    const b = Buffer.concat(this.out);
-    this.out.length = 0;
-    return b;
-  }
-}
-
-function eapPacket(code: number, id: number, type: number, data: Buffer): Buffer {
-  const b = Buffer.alloc(5 + data.length);
-  b[0] = code;
-  b[1] = id;
-  b.writeUInt16BE(b.length, 2);
-  b[4] = type;
-  data.copy(b, 5);
-  return b;
-}
-
-function tlsFrame(flags: number, data: Buffer, total?: number): Buffer {
-  const head = total === undefined ? Buffer.from([flags]) : Buffer.from([flags | FLAG.L, 0, 0, 0, 0]);
-  if (total !== undefined) head.writeUInt32BE(total, 1);
-  return Buffer.concat([head, data]);
-}
-
-const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /** The peer half of EAP-MSCHAPv2 on Type-Data. */
 function mschapPeer(user: string, password: string, result: TunnelClientResult, name = user) {
