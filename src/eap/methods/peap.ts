@@ -16,8 +16,7 @@ import { randomInt } from 'node:crypto';
 import { EapCode, EapType, decodeEapPacket, encodeEapRequest, type EapPacket } from '../codec.js';
 import { lookupUser, type CredentialStore } from '../credentials.js';
 import { EapDecodeError } from '../errors.js';
-import type { EapMethod, EapSessionContext } from '../method.js';
-import type { EapMethodDefinition, EapMethodEnvironment } from '../registry.js';
+import type { EapMethodDefinition } from '../registry.js';
 import { deriveTlsKeys, type TlsKeyLabels } from '../tls/keys.js';
 import type { TlsTunnel } from '../tls/tls-channel.js';
 import type { TlsMethodHooks, TunnelAction } from '../tls/tls-method-session.js';
@@ -35,25 +34,14 @@ import {
   unsupportedMandatoryTlvs,
   type PeapResultName,
 } from './peap-tlv.js';
-import { onlyVersionZero, tunnelEndpoint, tunnelSession } from './tunnel-endpoint.js';
+import { onlyVersionZero, tunnelledMethod } from './tunnel-endpoint.js';
 
 const NAME = 'PEAP';
 /** Without crypto binding PEAPv0 keys are EAP-TLS's label with PEAP's type (Session-Id 0x19‖randoms). */
 export const PEAP_KEY_LABELS: TlsKeyLabels = { typeCode: EapType.Peap, tls12Label: 'client EAP encryption' };
 const MAX_NAME_LENGTH = 253;
 
-export const peapMethod: EapMethodDefinition = {
-  name: 'peap',
-  type: EapType.Peap,
-  create(env: EapMethodEnvironment): EapMethod {
-    const endpoint = tunnelEndpoint(env, NAME);
-    return {
-      name: 'peap',
-      type: EapType.Peap,
-      newSession: (ctx: EapSessionContext) => tunnelSession(env, endpoint, NAME, peapHooks(env.options.credentials, ctx.log), ctx),
-    };
-  },
-};
+export const peapMethod: EapMethodDefinition = tunnelledMethod('peap', EapType.Peap, NAME, (env, ctx) => peapHooks(env.options.credentials, ctx.log));
 
 /** AWAIT_ACK: our Finished is out, the peer answers with an empty message before phase 2. */
 type Phase = 'HANDSHAKE' | 'AWAIT_ACK' | 'IDENTITY' | 'MSCHAPV2' | 'RESULT';

@@ -11,8 +11,7 @@
 import { EapCode, EapType, decodeEapPacket, encodeEapRequest } from '../codec.js';
 import { lookupUser, verifyPapPassword, type CredentialStore } from '../credentials.js';
 import { EapDecodeError } from '../errors.js';
-import type { EapMethod, EapSessionContext } from '../method.js';
-import type { EapMethodDefinition, EapMethodEnvironment } from '../registry.js';
+import type { EapMethodDefinition } from '../registry.js';
 import { deriveTlsKeys, type TlsKeyLabels } from '../tls/keys.js';
 import type { TlsTunnel } from '../tls/tls-channel.js';
 import type { TlsMethodHooks, TunnelAction } from '../tls/tls-method-session.js';
@@ -29,25 +28,14 @@ import {
   unsupportedMandatoryAvps,
   type DiameterAvp,
 } from './ttls-avp.js';
-import { onlyVersionZero, tunnelEndpoint, tunnelSession } from './tunnel-endpoint.js';
+import { onlyVersionZero, tunnelledMethod } from './tunnel-endpoint.js';
 
 const NAME = 'EAP-TTLS';
 export const TTLS_KEY_LABELS: TlsKeyLabels = { typeCode: EapType.Ttls, tls12Label: 'ttls keying material' };
 /** RADIUS User-Name limit; longer inner names are refused. */
 const MAX_NAME_LENGTH = 253;
 
-export const eapTtlsMethod: EapMethodDefinition = {
-  name: 'ttls',
-  type: EapType.Ttls,
-  create(env: EapMethodEnvironment): EapMethod {
-    const endpoint = tunnelEndpoint(env, NAME);
-    return {
-      name: 'ttls',
-      type: EapType.Ttls,
-      newSession: (ctx: EapSessionContext) => tunnelSession(env, endpoint, NAME, ttlsHooks(env.options.credentials), ctx),
-    };
-  },
-};
+export const eapTtlsMethod: EapMethodDefinition = tunnelledMethod('ttls', EapType.Ttls, NAME, (env) => ttlsHooks(env.options.credentials));
 
 /** AVPs this server understands inside the tunnel (vendor 0). */
 function isKnownAvp(avp: DiameterAvp): boolean {

@@ -4,7 +4,8 @@
  * way), and no resumption: a resumed tunnel would skip the inner authentication unless the inner
  * result were cached with the session, which is not implemented.
  */
-import type { EapMethodEnvironment } from '../registry.js';
+import type { EapMethodDefinition, EapMethodEnvironment } from '../registry.js';
+import type { EapMethodName } from '../types.js';
 import { TlsEndpoint } from '../tls/tls-endpoint.js';
 import { TlsMethodSession, type TlsMethodHooks } from '../tls/tls-method-session.js';
 import type { EapSessionContext } from '../method.js';
@@ -45,6 +46,26 @@ export function tunnelSession(
     },
     ctx,
   );
+}
+
+/**
+ * A tunnelled method's registration: one shared TLS endpoint per configuration generation, and a session
+ * per conversation driven by the method's hooks.
+ */
+export function tunnelledMethod(
+  method: EapMethodName,
+  type: number,
+  label: string,
+  hooks: (env: EapMethodEnvironment, ctx: EapSessionContext) => TlsMethodHooks,
+): EapMethodDefinition {
+  return {
+    name: method,
+    type,
+    create(env: EapMethodEnvironment) {
+      const endpoint = tunnelEndpoint(env, label);
+      return { name: method, type, newSession: (ctx: EapSessionContext) => tunnelSession(env, endpoint, label, hooks(env, ctx), ctx) };
+    },
+  };
 }
 
 /** Tunnelled methods speak version 0 only (TTLSv0, PEAPv0); the peer answers with its choice. */
