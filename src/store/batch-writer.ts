@@ -29,11 +29,6 @@ export class BatchWriter {
     });
   }
 
-  /** Queues a write nobody waits for (auth log); failures are reported through onError. */
-  writeLater(run: () => void, onError: (err: unknown) => void): void {
-    this.write(run).catch(onError);
-  }
-
   flush(): void {
     this.#scheduled = false;
     while (this.#queue.length) {
@@ -43,7 +38,7 @@ export class BatchWriter {
           for (const job of batch) job.run();
         })();
         for (const job of batch) job.resolve();
-      } catch (err) {
+      } catch {
         // One bad job must not sink the others: retry them one by one.
         for (const job of batch) {
           try {
@@ -53,7 +48,6 @@ export class BatchWriter {
             job.reject(jobErr);
           }
         }
-        void err;
       }
     }
   }
