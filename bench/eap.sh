@@ -20,7 +20,10 @@
 #      RUNS, REPS (3), SERVER_JS (default $REPO/dist/cli/index.js; BUILD_SERVER=1 runs `npm run build` first),
 #      PKI (a make-pki.sh layout dir; default: generated in OUTDIR; compare mode uses the anchor's make-pki.sh),
 #      EAP_AUTH_PORT/EAP_ACCT_PORT (18124/18134), FR_AUTH_PORT/FR_ACCT_PORT (18121/18131), EAPOL_TOTAL (400),
-#      EAPOL_PARALLEL (8), EXTRA_ARGS (passed to every eap-load run), plus common.sh knobs (STORE_SYNC, NODE_FLAGS).
+#      EAPOL_PARALLEL (8), EXTRA_ARGS (passed to every eap-load run), RESUMPTION (portcullis's eap.tls.resumption
+#      block, default "{enabled: true}", e.g. "{enabled: true, tickets: true}"), SERVER_CERT_DIR (server.pem/.key
+#      portcullis presents, default PKI/ec; e.g. an RSA one whose CA the client trusts), plus common.sh knobs (STORE_SYNC,
+#      NODE_FLAGS).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); . "$HERE/common.sh"
 MODE=${1:-run}
@@ -55,10 +58,10 @@ clients:
 eap:
   methods: [tls]
   tls:
-    certificate: $pki/ec/server.pem
-    private_key: $pki/ec/server.key
+    certificate: ${SERVER_CERT_DIR:-$pki/ec}/server.pem
+    private_key: ${SERVER_CERT_DIR:-$pki/ec}/server.key
     ca: $pki/trusted-cas.pem
-    resumption: {enabled: true}
+    resumption: ${RESUMPTION:-{enabled: true\}}
 X
   # shellcheck disable=SC2086
   (cd "$REPO" && exec setsid $(pin "${SERVER_CPUS:-}") node ${NODE_FLAGS:-} "$SERVER_JS" serve -c "$P_DIR/config.yaml" \

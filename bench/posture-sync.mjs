@@ -11,10 +11,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
-const { createJamfClient } = await import(dist('jamf/index.js'));
+// PORTCULLIS_DIST: another build of src/ (e.g. bench/.build/<name>/dist) instead of the repo's dist/.
+const distRoot = process.env.PORTCULLIS_DIST ? pathToFileURL(`${path.resolve(process.env.PORTCULLIS_DIST)}/`) : new URL('../dist/', import.meta.url);
+const dist = (p) => new URL(p, distRoot).href;
+const { createJamfClient, fleetDevices } = await import(dist('jamf/index.js'));
 const { PostureStore } = await import(dist('posture/store.js'));
 const { PostureSnapshotStore } = await import(dist('posture/persistence.js'));
 const { openDatabase } = await import(dist('store/db.js'));
@@ -124,14 +127,19 @@ function runLookups(store, n) {
   const nothing = { state: 'unknown' };
   const byMac = (k) => store.byMac(k);
   const byUdid = (k) => store.byUdid(k);
+  // The auth path looks up a string it just built (normaliseMac of Calling-Station-Id), never the stored
+  // string object itself: flat copies compare by content, as there.
+  const fresh = (keys) => keys.map((k) => k.split('').join(''));
   const cases = {
     'calibration: bare Map.get, known MACs': [(k) => rawMap.get(k) ?? nothing, knownMac],
     'byMac known (aa:bb:..)': [byMac, knownMac],
+    'byMac known, fresh copies (aa:bb:..)': [byMac, fresh(knownMac)],
     'byMac unknown (aa:bb:..)': [byMac, unknownMac],
     'byMac 50/50 known/unknown (aa:bb:..)': [byMac, mixed(knownMac, unknownMac)],
     'byMac known (AA-BB-.. RFC 3580)': [byMac, knownMac.map(radiusForm)],
     'byMac 50/50 (AA-BB-.. RFC 3580)': [byMac, mixed(knownMac, unknownMac).map(radiusForm)],
     'byUdid known (upper-case)': [byUdid, knownUdid],
+    'byUdid known, fresh copies (upper-case)': [byUdid, fresh(knownUdid)],
     'byUdid unknown': [byUdid, unknownUdid],
     'byUdid 50/50 known/unknown': [byUdid, mixed(knownUdid, unknownUdid)],
     'byUdid known (lower-case)': [byUdid, knownUdid.map((u) => u.toLowerCase())],
@@ -198,7 +206,8 @@ log(`fetch   ${fleet.computers.length} computers + ${fleet.mobiles.length} mobil
 
 const tApply = process.hrtime.bigint();
 const cApply = process.cpuUsage();
-const devices = [...fleet.computers, ...fleet.mobiles];
+// As PostureService does: the two lists without a third copy (older builds: one concatenated array).
+const devices = fleetDevices ? fleetDevices(fleet) : [...fleet.computers, ...fleet.mobiles];
 const { changes } = store.applySnapshot(devices, fetchMs);
 const applyMs = ms(tApply);
 const applyCpuMs = cpuMs(cApply);
@@ -213,7 +222,7 @@ client.close();
 // Drop what only the sync needed (the fleet result), keep the store: the steady state of a running server.
 fleet.computers.length = 0;
 fleet.mobiles.length = 0;
-devices.length = 0;
+if (Array.isArray(devices)) devices.length = 0;
 gc();
 const steady = mem();
 log(`steady  after GC ${fmtMem(steady)}`);

@@ -10,6 +10,7 @@
 #   SYNCHRONOUS=full                               SQLite synchronous for the posture DB (server default: full)
 #   MOCK_CPUS= CLIENT_CPUS=                        taskset lists, e.g. MOCK_CPUS=0 CLIENT_CPUS=1
 #   PROFILE=1                                      one more run under node --cpu-prof, summarised by profile-top
+#   PORTCULLIS_DIST=dist                           the build to measure (e.g. bench/.build/head/dist: a frozen copy)
 # Needs `npm run build` (dist/); PROFILE=1 also needs `npx tsc -p bench/tsconfig.json` (bench/.build/).
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,6 +24,7 @@ PAGE_CAP=${PAGE_CAP:-2000}
 PAGE_SIZE=${PAGE_SIZE:-2000}
 LOOKUPS=${LOOKUPS:-1000000}
 SYNCHRONOUS=${SYNCHRONOUS:-full}
+export PORTCULLIS_DIST=$(cd "$REPO" && realpath "${PORTCULLIS_DIST:-dist}")
 pin() { [ -n "${1:-}" ] && echo "taskset -c $1"; }
 mkdir -p "$OUT"
 rm -f "$OUT"/run-*.log "$OUT"/restart-*.log "$OUT"/*.db*
@@ -32,7 +34,7 @@ stop_mock() { [ -n "$MOCK_PID" ] && kill "$MOCK_PID" 2>/dev/null && wait "$MOCK_
 trap stop_mock EXIT INT TERM
 
 # shellcheck disable=SC2046
-$(pin "${MOCK_CPUS:-}") node "$REPO/dist/mock-jamf/main.js" --port 0 --seed "$SEED" \
+$(pin "${MOCK_CPUS:-}") node "$PORTCULLIS_DIST/mock-jamf/main.js" --port 0 --seed "$SEED" \
   --computers "$COMPUTERS" --mobiles "$MOBILES" --page-size-cap "$PAGE_CAP" > "$OUT/mock.log" 2>&1 < /dev/null &
 MOCK_PID=$!
 URL=

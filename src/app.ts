@@ -2,16 +2,23 @@ import type { Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from './config/load.js';
-import { ConfigError } from './config/errors.js';
+import { ConfigError, formatProblem } from './config/errors.js';
 import { loadDictionaries } from './radius/dictionary/parser.js';
 import type { Dictionary } from './radius/dictionary/dictionary.js';
 import { ClientTable } from './radius/server/clients.js';
 import { RadiusPipeline, type ReplySender } from './radius/server/pipeline.js';
 import type { RadiusHandler } from './radius/server/types.js';
 import { bindUdp, type BoundSocket } from './radius/server/udp-listener.js';
-import { createAccessHandler, type EapProvider } from './server/access.js';
+import { createAccessHandler, type Authorization, type EapProvider } from './server/access.js';
+import { loadPolicy } from './policy/load.js';
+import type { CompiledPolicy } from './policy/policy.js';
+import { watchFiles } from './config/watch.js';
+import { CoaClient } from './coa/client.js';
+import { SessionReauthorizer } from './coa/reauthorize.js';
+import { startPushReceiver, type PushReceiver } from './push/index.js';
 import { initMd4 } from './crypto/md4.js';
 import { PostureService } from './posture/service.js';
+import type { PostureChange } from './posture/types.js';
 import { createAccountingHandler } from './server/accounting.js';
 import { AuthLog } from './store/auth-log.js';
 import { BatchWriter } from './store/batch-writer.js';
@@ -31,6 +38,13 @@ export interface RunningServer {
   readonly authSockets: readonly BoundSocket[];
   readonly acctSockets: readonly BoundSocket[];
   readonly db: Db;
+  /** The auth policy in force (swapped whole on reload). */
+  policy(): CompiledPolicy;
+  /** Live sessions → Disconnect/CoA when a device's posture changes their policy outcome. */
+  readonly reauthorizer: SessionReauthorizer;
+  readonly coa: CoaClient;
+  /** The Jamf webhook / SSF receiver (undefined without a push: section). */
+  push(): PushReceiver | undefined;
   /** Jamf posture (undefined without a jamf: section). */
   posture(): PostureService | undefined;
   /** Writes buffered auth log entries now (tests, shutdown). */
@@ -45,6 +59,10 @@ export interface StartOptions {
   /** Overrides loading from config.file (tests). */
   config?: Config;
   eap?: EapProvider;
+  /** Reload when the config or policy file changes on disk (default true). */
+  watch?: boolean;
+  /** Every Access-Accept after the policy (session tracking). */
+  onAuthorized?: (a: Authorization) => void;
 }
 
 /** Same Jamf settings (the client secret compared as bytes: it serialises as "[redacted]"). */
@@ -53,11 +71,12 @@ function samePosture(a: Config, b: Config): boolean {
   return JSON.stringify([a.jamf, a.posture]) === JSON.stringify([b.jamf, b.posture]) && a.jamf.clientSecret.equals(b.jamf.clientSecret);
 }
 
-/** Starts Jamf posture when the config has a jamf: section. */
-function startPosture(config: Config, db: Db, log: Logger): PostureService | undefined {
+/** Starts Jamf posture when the config has a jamf: section; its change events go to `onChange` (CoA). */
+function startPosture(config: Config, db: Db, log: Logger, onChange: (c: PostureChange) => void): PostureService | undefined {
   for (const w of config.warnings) log.warn(w);
   if (!config.jamf) return undefined;
   const service = new PostureService(config.jamf, config.posture, db, log.child({ layer: 'jamf' }));
+  service.store.on('change', onChange);
   service.start();
   return service;
 }
@@ -91,6 +110,8 @@ export async function startServer(configFile: string, options: StartOptions): Pr
   const { log } = options;
   let config = options.config ?? loadConfig(configFile);
   let dict = loadDictionaries([BUILTIN_DICTIONARIES, ...config.dictionaries]);
+  let loaded = loadPolicy(config, dict);
+  let policy = loaded.policy;
   let clients = new ClientTable(config.clients);
   await initMd4(); // MSCHAPv2 (PEAP) needs MD4, which Node's OpenSSL 3 no longer offers
   let eap = options.eap?.update(config, dict);
@@ -102,8 +123,35 @@ export async function startServer(configFile: string, options: StartOptions): Pr
   const logDb = openDatabase(config.store.path, { synchronous: 'normal' });
   const authLog = new AuthLog(logDb, { onError: (err) => log.error({ err }, 'auth log write failed') });
 
-  let posture = startPosture(config, db, log);
-  const access = createAccessHandler({ config: () => config, authLog, log, eap: () => eap, posture: () => posture });
+  const coaLog = log.child({ layer: 'coa' });
+  const coa = new CoaClient({ dictionary: dict, ...config.coa, log: coaLog });
+  const reauthorizer = new SessionReauthorizer({
+    db, sessions, coa, log: coaLog,
+    policy: () => policy,
+    posture: () => posture?.store,
+    clients: () => config.clients,
+    dictionary: () => dict,
+    flushAuthLog: () => authLog.flush(),
+  });
+  const onPostureChange = (change: PostureChange) => reauthorizer.onPostureChange(change);
+  let posture = startPosture(config, db, log, onPostureChange);
+  const startPush = async (c: Config, service: PostureService | undefined): Promise<PushReceiver | undefined> => {
+    if (!c.push || !service) return undefined;
+    const receiver = await startPushReceiver(c.push, { posture: service, log: log.child({ layer: 'push' }) });
+    receiver.events.on('session-revoked', (e) => {
+      void reauthorizer.revoke({ macs: e.macs, udid: e.ref.udid }, `CAEP session-revoked from ${e.issuer}`);
+    });
+    log.info({ url: receiver.address.url }, 'push receiver listening (Jamf webhooks, SSF/CAEP)');
+    return receiver;
+  };
+  let push = await startPush(config, posture);
+  const access = createAccessHandler({
+    config: () => config, policy: () => policy, authLog, log, eap: () => eap, posture: () => posture,
+    onAuthorized: (a) => {
+      reauthorizer.onAuthorized(a);
+      options.onAuthorized?.(a);
+    },
+  });
   const accounting = createAccountingHandler({ dict: () => dict, sessions, writer, log });
 
   const makePipeline = (kind: 'auth' | 'acct', handler: RadiusHandler) =>
@@ -131,6 +179,16 @@ export async function startServer(configFile: string, options: StartOptions): Pr
     s.socket.on('error', (err) => log.error({ err, address: s.address, port: s.port }, 'socket error'));
   }
 
+  const expireTimer = setInterval(() => {
+    try {
+      const n = sessions.expireStale(Math.floor(Date.now() / 1000));
+      if (n) log.info({ sessions: n }, 'closed accounting sessions with no Interim-Update for 2.5 intervals');
+    } catch (err) {
+      log.error({ err }, 'session expiry failed');
+    }
+  }, 60_000);
+  expireTimer.unref();
+
   const pruneTimer = setInterval(() => {
     const before = Date.now() - config.store.authLogRetentionDays * 86_400_000;
     try {
@@ -141,22 +199,39 @@ export async function startServer(configFile: string, options: StartOptions): Pr
   }, 3_600_000);
   pruneTimer.unref();
 
+  const logPolicy = () => {
+    for (const w of loaded.warnings) log.warn(`policy: ${formatProblem(w)}`);
+    if (loaded.builtin) log.warn('no policy: section: successful 802.1X and PAP logins are allowed, MAB is refused (see config.example.yaml)');
+    log.info({ version: policy.version, rules: policy.rules.length, source: policy.source }, 'policy loaded');
+  };
+  logPolicy();
+  const watchedFiles = () => [config.file, ...(config.policy && config.policy.file !== config.file ? [config.policy.file] : [])];
+  let watcher = options.watch === false ? undefined : watchFiles(watchedFiles(), () => {
+    log.info('configuration or policy file changed on disk: reloading');
+    self.reload();
+  }, log);
+
   if (config.clients.length === 0) log.warn('no clients configured: every packet will be dropped (add access points and switches under clients:)');
   log.info({
     auth: authSockets.map(formatAddress), acct: acctSockets.map(formatAddress),
     clients: config.clients.length, dictionaryAttributes: dict.attributeCount, store: config.store.path,
   }, 'portcullis listening');
 
-  return {
+  const self: RunningServer = {
     config: () => config,
+    policy: () => policy,
     dictionary: () => dict,
     auth, acct, authSockets, acctSockets, db,
     flushAuthLog: () => authLog.flush(),
     posture: () => posture,
+    reauthorizer,
+    coa,
+    push: () => push,
     reload() {
       try {
         const next = loadConfig(configFile);
         const nextDict = loadDictionaries([BUILTIN_DICTIONARIES, ...next.dictionaries]);
+        const nextLoaded = loadPolicy(next, nextDict);
         const nextEap = options.eap?.update(next, nextDict);
         const listenChanged = JSON.stringify([next.auth, next.store.path]) !== JSON.stringify([config.auth, config.store.path]);
         const postureChanged = !samePosture(config, next);
@@ -164,9 +239,27 @@ export async function startServer(configFile: string, options: StartOptions): Pr
         dict = nextDict;
         clients = new ClientTable(next.clients);
         eap = nextEap;
+        const policyChanged = nextLoaded.policy.version !== policy.version;
+        loaded = nextLoaded;
+        policy = nextLoaded.policy;
+        if (policyChanged) logPolicy();
+        if (watcher && JSON.stringify(watcher.files) !== JSON.stringify(watchedFiles())) {
+          watcher.close();
+          watcher = watchFiles(watchedFiles(), () => self.reload(), log);
+        }
+        const pushChanged = postureChanged || JSON.stringify(next.push) !== JSON.stringify(config.push);
         if (postureChanged) {
           posture?.close();
-          posture = startPosture(next, db, log);
+          posture = startPosture(next, db, log, onPostureChange);
+        }
+        if (pushChanged) {
+          const old = push;
+          push = undefined;
+          // The listener may keep its port: the old one closes before the new one binds.
+          void (async () => {
+            await old?.close();
+            push = await startPush(next, posture);
+          })().catch((err) => log.error({ err }, 'push receiver NOT restarted after the reload'));
         }
         if (listenChanged) log.warn('listen addresses, duplicate window or store path changed: they take effect after a restart');
         log.info({ clients: next.clients.length }, 'configuration reloaded');
@@ -179,6 +272,11 @@ export async function startServer(configFile: string, options: StartOptions): Pr
     },
     async stop() {
       clearInterval(pruneTimer);
+      clearInterval(expireTimer);
+      watcher?.close();
+      reauthorizer.close();
+      await push?.close();
+      await coa.close();
       posture?.close();
       options.eap?.close();
       await Promise.all([...authSockets, ...acctSockets].map((s) => new Promise<void>((r) => s.socket.close(() => r()))));
@@ -188,4 +286,5 @@ export async function startServer(configFile: string, options: StartOptions): Pr
       db.close();
     },
   };
+  return self;
 }

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { configCheck } from './commands/config-check.js';
+import { coaCommand, type CoaCliAction } from './commands/coa.js';
 import { devicesList, devicesShow } from './commands/devices.js';
 import { jamfStatus, jamfSync, jamfTest } from './commands/jamf.js';
+import { addJamfWebhookCommands } from './commands/jamf-webhooks.js';
+import { policyCheck, policyDiff, policyHits, policyTest } from './commands/policy.js';
 import { serve } from './commands/serve.js';
 import { logCommand, sessionsCommand } from './commands/store-views.js';
 
@@ -61,6 +64,60 @@ program
   .option('--json', 'print JSON')
   .action((o) => run(() => logCommand(o.config, o))());
 
+const coa = program.command('coa').description('send a Disconnect or CoA (RFC 5176) to the NAS of open sessions; exit code 1 unless every NAS ACKs');
+for (const [name, description] of [
+  ['disconnect', 'end the sessions (Disconnect-Request); the device has to authenticate again'],
+  ['reauth', 'make the NAS re-authenticate the sessions (vendor CoA, or Disconnect where the NAS has none)'],
+] as const) {
+  coa
+    .command(name)
+    .description(description)
+    .option(...configOption)
+    .option('--mac <mac>', 'open sessions of this device (any common MAC format)')
+    .option('--session <id>', 'the open session with this Acct-Session-Id')
+    .option('--nas <name>', 'only sessions on this NAS (client name, NAS-IP-Address or NAS-Identifier)')
+    .action((o: { config: string; mac?: string; session?: string; nas?: string }) =>
+      run(async () => { process.exitCode = await coaCommand(name satisfies CoaCliAction, o.config, o); })());
+}
+
+const policy = program.command('policy').description('the auth policy: validate it, explain a decision, preview a change');
+policy
+  .command('check')
+  .description('validate a policy (a policy file, or a config file with policy:; default: the config\'s); exit code 1 on errors')
+  .argument('[file]', 'policy or config file')
+  .option(...configOption)
+  .action((file: string | undefined, o: { config: string }) => run(() => policyCheck(o.config, file))());
+policy
+  .command('test')
+  .description('evaluate one authentication against the current posture snapshot and explain every rule')
+  .option(...configOption)
+  .requiredOption('--method <method>', 'eap-tls, eap-ttls, peap, mab or pap')
+  .option('--udid <udid>', 'device UDID (as in its certificate)')
+  .option('--mac <mac>', 'device MAC (any common format)')
+  .option('--user <name>', 'identity (inner identity for TTLS/PEAP)')
+  .option('--ssid <ssid>', 'SSID (from Called-Station-Id)')
+  .option('--nas <name>', 'client name from the config (default: the first)')
+  .option('--port-type <type>', 'wired or wireless')
+  .option('--policy <file>', 'use this policy instead of the config\'s')
+  .option('--json', 'print JSON')
+  .action((o) => run(() => policyTest(o))());
+policy
+  .command('diff')
+  .description('which decisions change between two policies, for recent authentications and known Jamf devices')
+  .argument('<old>', 'policy or config file in force')
+  .argument('<new>', 'policy or config file to compare')
+  .option(...configOption)
+  .option('--days <n>', 'authentications of the last N days', '7')
+  .option('--json', 'print JSON')
+  .action((oldFile: string, newFile: string, o) => run(() => policyDiff(o, oldFile, newFile))());
+policy
+  .command('hits')
+  .description('decisions per rule and policy version, from the auth log')
+  .option(...configOption)
+  .option('--days <n>', 'of the last N days', '1')
+  .option('--json', 'print JSON')
+  .action((o) => run(() => policyHits(o))());
+
 const jamf = program.command('jamf').description('Jamf Pro posture: check the connection, sync by hand, show the last sync');
 jamf
   .command('test')
@@ -78,6 +135,7 @@ jamf
   .option(...configOption)
   .option('--json', 'print JSON')
   .action((o: { config: string; json?: boolean }) => run(() => jamfStatus(o.config, o))());
+addJamfWebhookCommands(jamf, configOption, run);
 
 const devices = program.command('devices').description('devices in the persisted Jamf snapshot');
 devices

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, isMap, parseDocument, type Document } from 'yaml';
-import type { ZodIssue } from 'zod';
+import { LineCounter, parseDocument } from 'yaml';
 import { Secret } from '../log/secret.js';
-import { normaliseMac } from '../posture/mac.js';
+import type { PolicySource } from '../policy/compile.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
+import { formatPath, issueMessage, locate, type YamlPath } from './yaml-locate.js';
 import { configSchema, parseListen, type RawConfig, type SecretRef } from './schema.js';
 import { jamfConfigFromSection, type JamfConfig } from '../jamf/config.js';
+import { pushSettingsFromSection, type PushSettings } from '../push/config.js';
 import type { PostureSettings } from '../posture/service.js';
 
 export interface ListenAddress {
@@ -39,7 +40,7 @@ export interface EapSettings {
     minVersion: 'TLSv1.2' | 'TLSv1.3';
     maxVersion: 'TLSv1.2' | 'TLSv1.3';
     fragmentSize: number;
-    resumption: { enabled: boolean; lifetimeSeconds: number };
+    resumption: { enabled: boolean; lifetimeSeconds: number; tickets: boolean };
   };
   udidSources: ('san_uri' | 'san_dns' | 'cn')[];
   timeoutSeconds: number;
@@ -62,59 +63,28 @@ export interface Config {
   store: { path: string; synchronous: 'full' | 'normal'; authLogRetentionDays: number };
   dictionaries: string[];
   clients: NasClientConfig[];
-  mabAllow: ReadonlySet<string>;
+  /** The auth policy's text and where it is (compiled with the dictionaries by src/policy). */
+  policy?: PolicySource;
   users: ReadonlyMap<string, LocalUser>;
   eap?: EapSettings;
   jamf?: JamfConfig;
+  /** Push listener (Jamf webhooks, SSF/CAEP); present only with a jamf: section. */
+  push?: PushSettings;
   /** Warnings to log at start (e.g. a trailing / removed from the Jamf URL). */
   warnings: string[];
   posture: PostureSettings;
+  coa: CoaSettings;
 }
 
-type Path = (string | number)[];
-
-function formatPath(path: Path): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+/** The coa: section (CoA / Disconnect sending). */
+export interface CoaSettings {
+  timeoutMs: number;
+  retries: number;
+  perSecond: number;
+  maxQueue: number;
 }
 
-/** Finds the line of the deepest YAML node that exists along `path`. */
-function locate(doc: Document, lc: LineCounter, path: Path): { line: number; column: number } {
-  for (let n = path.length; n >= 0; n--) {
-    const sub = path.slice(0, n);
-    const node = (sub.length ? doc.getIn(sub, true) : doc.contents) as { range?: [number, number, number] } | undefined;
-    if (node && node.range) {
-      // For a key path, point at the key itself when the value is a collection that starts later.
-      const pos = lc.linePos(node.range[0]);
-      return { line: pos.line, column: pos.col };
-    }
-    if (sub.length && n === path.length) {
-      const parent = doc.getIn(sub.slice(0, -1), true);
-      if (isMap(parent)) {
-        const pair = parent.items.find((it) => (it.key as { value?: unknown })?.value === sub[sub.length - 1]);
-        const keyNode = pair?.key as { range?: [number, number, number] } | undefined;
-        if (keyNode?.range) {
-          const pos = lc.linePos(keyNode.range[0]);
-          return { line: pos.line, column: pos.col };
-        }
-      }
-    }
-  }
-  return { line: 0, column: 0 };
-}
-
-function issueMessage(issue: ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.received === 'undefined') return 'is required';
-  if (issue.code === 'invalid_enum_value') return `must be one of ${issue.options.join(', ')} (got "${String(issue.received)}")`;
-  if (issue.code === 'invalid_union' && issue.unionErrors.every((e) => e.issues.some((i) => i.code === 'invalid_type' && i.received === 'undefined'))) {
-    return 'is required';
-  }
-  if (issue.code === 'invalid_union') {
-    // Report the most specific branch (secret refs: string or {env} or {file}).
-    return 'must be a string, {env: VARIABLE} or {file: PATH}';
-  }
-  return issue.message;
-}
+type Path = YamlPath;
 
 function resolveSecret(ref: SecretRef, baseDir: string, problem: (msg: string) => void): Secret {
   if (typeof ref === 'string') return new Secret(ref, 'inline');
@@ -190,12 +160,23 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
     };
   });
 
-  const mabAllow = new Set<string>();
-  raw.mab.allow.forEach((m, i) => {
-    const mac = normaliseMac(m);
-    if (!mac) at(['mab', 'allow', i])(`"${m}" is not a MAC address (use aa:bb:cc:dd:ee:ff, AA-BB-CC-DD-EE-FF, aabb.ccdd.eeff or aabbccddeeff)`);
-    else mabAllow.add(mac);
-  });
+  let policy: PolicySource | undefined;
+  if (raw.policy) {
+    const ref = raw.policy.file;
+    if (ref !== undefined && Object.keys(raw.policy).length === 1) {
+      if (typeof ref !== 'string' || !ref) at(['policy', 'file'])('must be the path of a policy file');
+      else {
+        const path = resolve(baseDir, ref);
+        try {
+          policy = { file: path, text: readFileSync(path, 'utf8'), prefix: [] };
+        } catch (err) {
+          at(['policy', 'file'])(`cannot read policy file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+        }
+      }
+    } else {
+      policy = { file, text, prefix: ['policy'] };
+    }
+  }
 
   const users = new Map<string, LocalUser>();
   raw.users.forEach((u, i) => {
@@ -225,7 +206,7 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
         minVersion: version(e.tls.min_version),
         maxVersion: version(e.tls.max_version),
         fragmentSize: e.tls.fragment_size,
-        resumption: { enabled: e.tls.resumption.enabled, lifetimeSeconds: e.tls.resumption.lifetime_seconds },
+        resumption: { enabled: e.tls.resumption.enabled, lifetimeSeconds: e.tls.resumption.lifetime_seconds, tickets: e.tls.resumption.tickets },
       },
       udidSources: e.udid_sources,
       timeoutSeconds: e.timeout_seconds,
@@ -242,6 +223,12 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
     warnings.push(...r.warnings);
   }
 
+  let push: PushSettings | undefined;
+  if (raw.push) {
+    if (!raw.jamf) at(['push'])('needs a jamf: section (webhooks and signals update the Jamf posture store)');
+    push = pushSettingsFromSection(raw.push, baseDir, (path, message, isSecret) => (isSecret ? secretAt : at)(['push', ...path])(message));
+  }
+
   if (problems.length) throw new ConfigError(problems);
   const config: Config = {
     file,
@@ -254,15 +241,17 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
     store: { path: resolve(baseDir, raw.store.path), synchronous: raw.store.synchronous, authLogRetentionDays: raw.store.auth_log_retention_days },
     dictionaries: raw.dictionaries.map((d) => resolve(baseDir, d)),
     clients,
-    mabAllow,
+    policy,
     users,
     eap,
     jamf,
+    push,
     warnings,
     posture: {
       staleAfterSeconds: raw.posture.stale_after_seconds,
       lookup: { perSecond: raw.posture.lookup.per_second, negativeTtlSeconds: raw.posture.lookup.negative_ttl_seconds, maxQueue: raw.posture.lookup.max_queue },
     },
+    coa: { timeoutMs: Math.round(raw.coa.timeout_seconds * 1000), retries: raw.coa.retries, perSecond: raw.coa.per_second, maxQueue: raw.coa.max_queue },
   };
   return Object.freeze(config);
 }

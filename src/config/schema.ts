@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { jamfSectionSchema } from '../jamf/config.js';
+import { pushSectionSchema } from '../push/config.js';
 import { passwordHashProblem } from '../eap/credentials.js';
 
 // The config file's shape, with defaults beside each field. Keys are snake_case as admins write them in YAML.
@@ -57,6 +58,8 @@ const eap = z.object({
     resumption: z.object({
       enabled: z.boolean().default(true),
       lifetime_seconds: z.number().int().min(60).max(7 * 86_400).default(86_400),
+      /** Stateless session tickets (CPU on every full handshake); off: resumption from the session cache only. */
+      tickets: z.boolean().default(false),
     }).strict().default({}),
   }).strict(),
   /** Where the Jamf device UDID is taken from in a client certificate, in order. */
@@ -119,15 +122,22 @@ export const configSchema = z.object({
     require_message_authenticator: z.boolean().default(true),
   }).strict().default({}),
   clients: z.array(client).default([]),
-  mab: z.object({
-    /** MACs allowed by MAB until the policy engine decides (any common format). */
-    allow: z.array(z.string()).default([]),
-  }).strict().default({}),
+  /** Removed: MAB is decided by the policy (a label with `mac: [...]` and a rule). */
+  mab: z.unknown().optional().superRefine((v, ctx) => {
+    if (v !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'mab.allow has moved into the policy: add a label like `printers: {method: mab, mac: [...]}` and an allow rule for it (see config.example.yaml)' });
+  }),
   users: z.array(user).default([]),
   /** 802.1X: without this section, EAP requests are rejected. */
   eap: eap.optional(),
+  /**
+   * The auth policy: inline (labels, rules, default, vlans) or `{file: policy.yaml}`. Checked by src/policy
+   * (it needs the dictionaries); without it, successful 802.1X/PAP logins are allowed and MAB is refused.
+   */
+  policy: z.record(z.unknown()).optional(),
   /** Jamf Pro posture: without this section every device is "unknown". */
   jamf: jamfSectionSchema.optional(),
+  /** Push posture: Jamf webhooks and SSF/CAEP signals on an HTTPS listener (needs the jamf: section). */
+  push: pushSectionSchema.optional(),
   posture: z.object({
     /** With no successful Jamf sync for this long, every device answers "stale" (never silently compliant). */
     stale_after_seconds: z.number().int().min(60).default(6 * 3600),
@@ -139,6 +149,17 @@ export const configSchema = z.object({
       /** Lookups waiting beyond this are dropped (a flood of random MACs cannot grow memory). */
       max_queue: z.number().int().min(1).default(1000),
     }).strict().default({}),
+  }).strict().default({}),
+  /** CoA / Disconnect sending (RFC 5176); per-NAS port and secret are coa_port / coa_secret under clients:. */
+  coa: z.object({
+    /** Wait for the NAS's answer before the first retransmission; doubles for each one after. */
+    timeout_seconds: z.number().min(0.05).max(60).default(3),
+    /** Retransmissions of an unanswered request (the same bytes), after the first send. */
+    retries: z.number().int().min(0).max(10).default(2),
+    /** Requests sent per second at most, all NASes together: a mass posture change is paced, never a storm. */
+    per_second: z.number().min(0.1).max(10_000).default(50),
+    /** Requests waiting to be sent; beyond this a request fails at once (and is logged). */
+    max_queue: z.number().int().min(1).max(1_000_000).default(10_000),
   }).strict().default({}),
 }).strict();
 

@@ -3,7 +3,7 @@
  * proposal, NAK, then the method's own exchange. Identifiers and State are checked by the
  * engine; this class decides what to send next.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import {
   EapType,
   type EapResponsePacket,
@@ -15,7 +15,8 @@ import {
 import type { ClientCertificateInfo } from './identity/certificate-info.js';
 import type { EapMethod, EapMethodSession, EapResponseInfo, MethodSuccess } from './method.js';
 import type { TableMember } from './conversations.js';
-import type { EapLogger, EapMethodName } from './types.js';
+import { randomOctets } from './random-pool.js';
+import type { EapLogger, EapMethodName, LogLevel } from './types.js';
 
 export type ConversationPhase = 'IDENTITY' | 'PROPOSED' | 'METHOD' | 'DONE';
 
@@ -44,7 +45,7 @@ export interface ConversationInit {
 export class Conversation implements TableMember {
   readonly nas: string;
   /** Short random id for logs (never the State). */
-  readonly id = randomBytes(4).toString('hex');
+  readonly id = randomOctets(4).toString('hex');
   readonly #allowed: readonly EapMethod[];
   readonly #maxRoundTrips: number;
   readonly #callingStationId: string | undefined;
@@ -219,10 +220,22 @@ function discard(reason: string): Outcome {
   return { kind: 'discard', reason };
 }
 
+/**
+ * A logger that adds `bindings` to every line. The merged object is only built when the level is
+ * enabled: a conversation logs a dozen debug lines, and at `warn` they must cost nothing.
+ */
 export function bindLog(log: EapLogger, bindings: object): EapLogger {
+  const enabled = (level: LogLevel): boolean => log.isLevelEnabled?.(level) ?? true;
   return {
-    debug: (obj, msg) => log.debug({ ...bindings, ...obj }, msg),
-    info: (obj, msg) => log.info({ ...bindings, ...obj }, msg),
-    warn: (obj, msg) => log.warn({ ...bindings, ...obj }, msg),
+    debug: (obj, msg) => {
+      if (enabled('debug')) log.debug({ ...bindings, ...obj }, msg);
+    },
+    info: (obj, msg) => {
+      if (enabled('info')) log.info({ ...bindings, ...obj }, msg);
+    },
+    warn: (obj, msg) => {
+      if (enabled('warn')) log.warn({ ...bindings, ...obj }, msg);
+    },
+    isLevelEnabled: enabled,
   };
 }

@@ -4,7 +4,7 @@
  * timer; the table is capped so a flood of EAP-Starts cannot exhaust memory (new conversations
  * are refused, existing ones continue).
  */
-import { randomBytes } from 'node:crypto';
+import { randomOctets } from './random-pool.js';
 
 export const STATE_LENGTH = 32;
 
@@ -59,7 +59,7 @@ export class ConversationTable<C extends TableMember> {
   /** The member that was sent `state`, if it belongs to `nas` (a State from another NAS finds nothing). */
   find(state: Buffer, nas: string): C | undefined {
     if (state.length !== STATE_LENGTH) return undefined;
-    const member = this.#byKey.get(state.toString('hex'));
+    const member = this.#byKey.get(state.toString('latin1'));
     return member && member.nas === nas ? member : undefined;
   }
 
@@ -70,8 +70,8 @@ export class ConversationTable<C extends TableMember> {
   issueState(member: C): Buffer | undefined {
     const slot = this.#slots.get(member);
     if (!slot && this.full) return undefined;
-    const state = randomBytes(STATE_LENGTH);
-    const key = state.toString('hex');
+    const state = randomOctets(STATE_LENGTH);
+    const key = state.toString('latin1');
     if (slot) {
       this.#byKey.delete(slot.key);
       slot.key = key;

@@ -35,10 +35,19 @@ export interface EapTlsOptions {
   /** Largest TLS data per EAP-TLS fragment we send; Framed-MTU may lower it per request. */
   fragmentSize?: number;
   /**
-   * Tickets (stateless, shared ticketKeys) and a session-ID cache of `cacheEntries` sessions
-   * (TLS 1.2 supplicants such as wpa_supplicant resume only by session ID).
+   * A session-ID cache of `cacheEntries` sessions (TLS 1.2 supplicants such as wpa_supplicant
+   * resume only by session ID; TLS 1.3 stateful tickets live there too) and, with `tickets`,
+   * stateless tickets (shared ticketKeys; each one re-encodes the whole session, client
+   * certificate included, so they cost CPU on every full handshake).
    */
-  resumption?: { enabled?: boolean; lifetimeSeconds?: number; cacheEntries?: number };
+  resumption?: {
+    enabled?: boolean;
+    lifetimeSeconds?: number;
+    cacheEntries?: number;
+    tickets?: boolean;
+    /** EAP-TLS 1.2 session-ID resumption answered without OpenSSL (tls/fast-resumption.ts); default true. */
+    fastPath?: boolean;
+  };
   /** 48 octets to share ticket keys across processes; random per engine otherwise. */
   ticketKeys?: Buffer;
 }
@@ -67,6 +76,13 @@ export const EAP_DEFAULTS = {
   maxVersion: 'TLSv1.3' as TlsVersionName,
   fragmentSize: DEFAULT_FRAGMENT_SIZE,
   resumptionEnabled: true,
+  /**
+   * Stateless tickets off: cheaper full handshakes (no session re-encoding, one round trip less in
+   * TLS 1.3) and every TLS 1.2 resumption goes by session ID, which fast-resumption.ts serves. TLS 1.3
+   * peers resume with stateful tickets, except those that send no legacy session ID (wpa_supplicant):
+   * Node cannot look their ticket up, so they do full handshakes.
+   */
+  resumptionTickets: false,
   /** FreeRADIUS cache lifetime default (24 h). */
   resumptionLifetimeSeconds: 86_400,
   /** Session-ID cache size (about 1.5 KB each: a session holds the client certificate). */
@@ -91,7 +107,7 @@ export interface ResolvedTlsOptions {
   minVersion: TlsVersionName;
   maxVersion: TlsVersionName;
   fragmentSize: number;
-  resumption: { enabled: boolean; lifetimeSeconds: number };
+  resumption: { enabled: boolean; lifetimeSeconds: number; tickets: boolean; fastPath: boolean };
   ticketKeys?: Buffer;
   maxMessageLength: number;
 }
@@ -190,7 +206,12 @@ export function resolveEapOptions(options: EapEngineOptions): ResolvedEapOptions
       minVersion,
       maxVersion,
       fragmentSize,
-      resumption: { enabled: tls.resumption?.enabled ?? EAP_DEFAULTS.resumptionEnabled, lifetimeSeconds },
+      resumption: {
+        enabled: tls.resumption?.enabled ?? EAP_DEFAULTS.resumptionEnabled,
+        lifetimeSeconds,
+        tickets: tls.resumption?.tickets ?? EAP_DEFAULTS.resumptionTickets,
+        fastPath: tls.resumption?.fastPath ?? true,
+      },
       maxMessageLength: EAP_DEFAULTS.maxTlsMessageLength,
     },
     methods,

@@ -50,15 +50,20 @@ export type EapResult =
   /** Drop the Access-Request silently: unknown/expired State, bad identifier, garbage. */
   | { kind: 'discard'; reason: string };
 
+export type LogLevel = 'debug' | 'info' | 'warn';
+
 /** pino-compatible subset. Key material never reaches the logger. */
 export interface EapLogger {
   debug(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
+  /** pino's level check; without it every level counts as enabled. */
+  isLevelEnabled?(level: LogLevel): boolean;
 }
 
 export const silentLogger: EapLogger = {
   debug() {},
   info() {},
   warn() {},
+  isLevelEnabled: () => false,
 };

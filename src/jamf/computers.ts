@@ -26,13 +26,14 @@ function inventoryParams(extra: [string, string][], sections: string[]): [string
 /** Every computer in Jamf with its identifiers. */
 export async function listComputers(http: JamfHttp, onPage?: (read: number, total: number) => void): Promise<{ devices: JamfDevice[]; source: ComputerSource }> {
   const pro = (version: 'v4' | 'v1') => async () => {
-    const rows = await fetchAllPages(http, {
+    // Each row becomes a device as it arrives: the inventory rows are not kept.
+    const devices = await fetchAllPages(http, {
       path: `api/${version}/computers-inventory`,
       params: inventoryParams([], SECTIONS),
       pageSize: http.config.pageSize,
       onPage,
-    }, computerInventorySchema, (c) => c.id);
-    return { devices: rows.map(computerFromInventory), source: 'pro' as const };
+    }, computerInventorySchema, (c) => c.id, computerFromInventory);
+    return { devices, source: 'pro' as const };
   };
   const classic = async () => {
     const res = await http.get('JSSResource/computers/subset/basic', classicComputersBasicSchema);

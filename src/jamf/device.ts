@@ -1,9 +1,12 @@
+import { intern, NO_GROUPS } from '../posture/intern.js';
 import { normaliseMac } from '../posture/mac.js';
 import type { ClassicComputer, ClassicComputerBasic, ClassicMobileDevice, ClassicMobileRow } from './classic-schemas.js';
 import type { ComputerInventory, InventoryListMobileDevice, MobileDeviceDetail } from './schemas.js';
 
 // One device as the NAC sees it, whatever Jamf endpoint it came from. Identifiers are normalised so they
-// can be matched against RADIUS attributes: UDIDs upper-case, MACs "aa:bb:cc:dd:ee:ff".
+// can be matched against RADIUS attributes: UDIDs upper-case, MACs "aa:bb:cc:dd:ee:ff". Values that repeat
+// across a fleet (model, OS version) are pooled and `compliantGroups` starts as a shared frozen empty list:
+// a 100,000-device sync holds every device at once, so per-device copies add up.
 
 export type JamfDeviceKind = 'computer' | 'mobile';
 
@@ -24,7 +27,8 @@ export interface JamfDevice {
   managed: boolean;
   /** Last inventory report, ISO 8601. */
   lastInventory?: string;
-  /** The configured smart groups this device is a member of (configured spelling). */
+  /** The configured smart groups this device is a member of (configured spelling). May be a shared frozen
+   * list: assign a new array, never push onto it. */
   compliantGroups: string[];
 }
 
@@ -40,12 +44,13 @@ export function normaliseUdid(v: Text): string | undefined {
 }
 
 export function macList(...values: Text[]): string[] {
+  // Array.from sizes the array exactly: push() would give every device's list a 17-slot backing store.
   const out = new Set<string>();
   for (const v of values) {
     const m = v ? normaliseMac(v) : undefined;
     if (m) out.add(m);
   }
-  return [...out];
+  return Array.from(out);
 }
 
 /** Jamf dates (ISO "…Z", Classic "…+0000", date-only) or epoch ms → ISO 8601. */
@@ -72,11 +77,11 @@ export function computerFromInventory(c: ComputerInventory): JamfDevice {
     macs: macList(c.hardware?.macAddress, c.hardware?.altMacAddress),
     serial: clean(c.hardware?.serialNumber),
     name: clean(c.general?.name),
-    model: clean(c.hardware?.model) ?? clean(c.hardware?.modelIdentifier),
-    osVersion: clean(c.operatingSystem?.version),
+    model: intern(clean(c.hardware?.model) ?? clean(c.hardware?.modelIdentifier)),
+    osVersion: intern(clean(c.operatingSystem?.version)),
     managed: c.general?.remoteManagement?.managed ?? false,
     lastInventory: isoDate(c.general?.reportDate),
-    compliantGroups: [],
+    compliantGroups: NO_GROUPS,
   };
 }
 
@@ -89,10 +94,10 @@ export function computerFromClassicBasic(b: ClassicComputerBasic): JamfDevice {
     macs: macList(b.mac_address),
     serial: clean(b.serial_number),
     name: clean(b.name),
-    model: clean(b.model),
+    model: intern(clean(b.model)),
     managed: b.managed ?? false,
     lastInventory: isoDate(b.report_date_utc, b.report_date_epoch),
-    compliantGroups: [],
+    compliantGroups: NO_GROUPS,
   };
 }
 
@@ -105,11 +110,11 @@ export function computerFromClassic(c: ClassicComputer): JamfDevice {
     macs: macList(g.mac_address, g.alt_mac_address),
     serial: clean(g.serial_number),
     name: clean(g.name),
-    model: clean(c.hardware?.model) ?? clean(c.hardware?.model_identifier),
-    osVersion: clean(c.hardware?.os_version),
+    model: intern(clean(c.hardware?.model) ?? clean(c.hardware?.model_identifier)),
+    osVersion: intern(clean(c.hardware?.os_version)),
     managed: g.remote_management?.managed ?? false,
     lastInventory: isoDate(g.report_date_utc, g.report_date_epoch),
-    compliantGroups: [],
+    compliantGroups: NO_GROUPS,
   };
 }
 
@@ -121,11 +126,11 @@ export function mobileFromDetail(d: MobileDeviceDetail): JamfDevice {
     macs: macList(d.hardware?.wifiMacAddress),
     serial: clean(d.hardware?.serialNumber),
     name: clean(d.general?.displayName),
-    model: clean(d.hardware?.model) ?? clean(d.hardware?.modelIdentifier),
-    osVersion: clean(d.general?.osVersion),
+    model: intern(clean(d.hardware?.model) ?? clean(d.hardware?.modelIdentifier)),
+    osVersion: intern(clean(d.general?.osVersion)),
     managed: d.general?.managed ?? false,
     lastInventory: isoDate(d.general?.lastInventoryUpdateDate),
-    compliantGroups: [],
+    compliantGroups: NO_GROUPS,
   };
 }
 
@@ -138,11 +143,11 @@ export function mobileFromInventoryList(r: InventoryListMobileDevice): JamfDevic
     macs: macList(r.wifiMacAddress),
     serial: clean(r.serialNumber),
     name: clean(r.displayName),
-    model: clean(r.model) ?? clean(r.modelIdentifier),
-    osVersion: clean(r.osVersion),
+    model: intern(clean(r.model) ?? clean(r.modelIdentifier)),
+    osVersion: intern(clean(r.osVersion)),
     managed: r.managed ?? false,
     lastInventory: isoDate(r.lastInventoryUpdateDate),
-    compliantGroups: [],
+    compliantGroups: NO_GROUPS,
   };
 }
 
@@ -154,10 +159,10 @@ export function mobileFromClassicRow(r: ClassicMobileRow): JamfDevice {
     macs: macList(r.wifi_mac_address, r.mac_address),
     serial: clean(r.serial_number),
     name: clean(r.name) ?? clean(r.device_name),
-    model: clean(r.model) ?? clean(r.model_identifier),
-    osVersion: clean(r.os_version),
+    model: intern(clean(r.model) ?? clean(r.model_identifier)),
+    osVersion: intern(clean(r.os_version)),
     managed: r.managed ?? false,
-    compliantGroups: [],
+    compliantGroups: NO_GROUPS,
   };
 }
 
@@ -170,10 +175,10 @@ export function mobileFromClassic(m: ClassicMobileDevice): JamfDevice {
     macs: macList(g.wifi_mac_address),
     serial: clean(g.serial_number),
     name: clean(g.display_name) ?? clean(g.device_name) ?? clean(g.name),
-    model: clean(g.model),
-    osVersion: clean(g.os_version),
+    model: intern(clean(g.model)),
+    osVersion: intern(clean(g.os_version)),
     managed: g.managed ?? false,
     lastInventory: isoDate(g.last_inventory_update_utc, g.last_inventory_update_epoch),
-    compliantGroups: [],
+    compliantGroups: NO_GROUPS,
   };
 }

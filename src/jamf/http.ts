@@ -6,10 +6,12 @@ import got, { HTTPError, RequestError, type Got, type RetryObject } from 'got';
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { Logger } from '../log/logger.js';
 import { classicXmlToJson, looksLikeXml } from './classic-xml.js';
+import { FAIL, fastParser } from './fast-parse.js';
 import { jamfStartupWarnings, type JamfConfig } from './config.js';
 import { JamfError, classifyNetworkError, hintForStatus, redact, summariseErrorBody } from './errors.js';
 import { Limiter } from './limiter.js';
-import { oauthErrorSchema, oauthTokenSchema } from './schemas.js';
+import { PageRowReader, PageShapeError, PageSyntaxError, readPageStream, type PageRowsEnd } from './page-rows.js';
+import { oauthErrorSchema, oauthTokenSchema, pageOf } from './schemas.js';
 import { TokenManager, type IssuedToken } from './token.js';
 
 // The one place that talks HTTP to Jamf: got with a prefix URL, at most `maxConcurrency` requests and
@@ -114,19 +116,42 @@ export class JamfHttp {
   /** GET a Jamf path (no leading "/"), parse the body (JSON, or Classic XML) and check it against `schema`. */
   async get<T>(path: string, schema: Schema<T>, query?: Query): Promise<T> {
     const endpoint = describe('GET', path, query);
-    let token = await this.#tokens.get();
-    let body: string;
+    const body = await this.#authorised(endpoint, (token) => this.#send(endpoint, path, query, token));
+    return this.#parse(endpoint, body, schema);
+  }
+
+  /**
+   * GET one page of a Pro API list ({totalCount, results}) and hand each row, checked against `row`, to
+   * `onRow` as soon as it has arrived: the page is never one buffer or one parsed object (json-rows.ts).
+   */
+  async getRows<T>(path: string, row: Schema<T>, query: Query | undefined, onRow: (row: T) => void): Promise<{ totalCount: number; count: number }> {
+    const endpoint = describe('GET', path, query);
+    const reader = new PageRowReader(row, onRow);
+    let end: PageRowsEnd;
     try {
-      body = await this.#send(endpoint, path, query, token);
+      end = await this.#authorised(endpoint, (token) => this.#stream(endpoint, path, query, token, reader));
+    } finally {
+      reader.close();
+    }
+    if ('totalCount' in end) return end;
+    // Not JSON (Classic XML, a login page): the whole-body path says what it is.
+    const page = this.#parse(endpoint, end.notJson, pageOf(row) as unknown as Schema<{ totalCount: number; results: T[] }>);
+    for (const r of page.results) onRow(r);
+    return { totalCount: page.totalCount, count: page.results.length };
+  }
+
+  /** Runs `send` with a token; a 401 gets one new token and one more try. */
+  async #authorised<B>(endpoint: string, send: (token: string) => Promise<B>): Promise<B> {
+    const token = await this.#tokens.get();
+    try {
+      return await send(token);
     } catch (err) {
       if (!(err instanceof JamfError && err.kind === 'http' && err.status === 401)) throw err;
       // The token may have been revoked or the server restarted: one new token, one more try.
       this.#logger.info({ endpoint }, 'Jamf answered 401; getting a new token and retrying once');
       this.#tokens.invalidate(token);
-      token = await this.#tokens.get();
-      body = await this.#send(endpoint, path, query, token);
+      return send(await this.#tokens.get());
     }
-    return this.#parse(endpoint, body, schema);
   }
 
   /**
@@ -180,6 +205,18 @@ export class JamfHttp {
     });
   }
 
+  /** The streaming twin of #send: chunks go to `reader` as they arrive (got's retries restart it). */
+  #stream<T>(endpoint: string, path: string, query: Query | undefined, token: string, reader: PageRowReader<T>): Promise<PageRowsEnd> {
+    return this.#limiter.run(() => {
+      this.#requests++;
+      return readPageStream(this.#got.stream(path, { searchParams: query, headers: { authorization: `Bearer ${token}` } }), reader, {
+        redirect: (status, location) => this.#redirectError(endpoint, status, location),
+        page: (err) => this.#pageError(endpoint, err),
+        request: (err) => this.#toJamfError(err, endpoint, path, false),
+      });
+    });
+  }
+
   async #issueToken(): Promise<IssuedToken> {
     const form = { grant_type: 'client_credentials', client_id: this.config.clientId, client_secret: this.config.clientSecret.reveal().toString('utf8') };
     const body = await this.firstAvailable('token', TOKEN_PATHS.map((path) => () => this.#limiter.run(async () => {
@@ -204,12 +241,28 @@ export class JamfHttp {
     try {
       value = looksLikeXml(body) ? classicXmlToJson(body) : JSON.parse(body);
     } catch (err) {
-      throw new JamfError({ kind: 'parse', endpoint, detail: `the answer is not JSON or XML (${(err as Error).message}): ${this.#redact(body.slice(0, 80))}`, hint: 'check that jamf.url points at Jamf Pro, not a login page or proxy' });
+      throw this.#notJson(endpoint, err, body.slice(0, 80));
     }
+    // zod allocates heavily per value (a 60,000-member group list: ~30 MB): the compiled parser first.
+    const quick = fastParser(schema)?.(value) ?? FAIL;
+    if (quick !== FAIL) return quick;
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    throw new JamfError({
+    throw this.#unexpected(endpoint, parsed.error.issues[0]);
+  }
+
+  #pageError(endpoint: string, err: unknown): unknown {
+    if (err instanceof PageShapeError) return this.#unexpected(endpoint, err);
+    if (err instanceof PageSyntaxError) return this.#notJson(endpoint, err, err.sample);
+    return err; // the caller's onRow threw: its own error
+  }
+
+  #notJson(endpoint: string, err: unknown, sample: string): JamfError {
+    return new JamfError({ kind: 'parse', endpoint, detail: `the answer is not JSON or XML (${(err as Error).message}): ${this.#redact(sample)}`, hint: 'check that jamf.url points at Jamf Pro, not a login page or proxy' });
+  }
+
+  #unexpected(endpoint: string, issue: { path: (string | number)[]; message: string }): JamfError {
+    return new JamfError({
       kind: 'parse',
       endpoint,
       detail: `unexpected answer at ${issue.path.join('.') || '(top)'}: ${issue.message}`,
@@ -241,7 +294,8 @@ export class JamfHttp {
     if (err instanceof JamfError) return err;
     if (err instanceof HTTPError) {
       const status = err.response.statusCode;
-      const raw = typeof err.response.body === 'string' ? err.response.body : '';
+      const body: unknown = err.response.body;
+      const raw = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : '';
       const oauth = isTokenEndpoint ? oauthErrorSchema.safeParse(safeJson(raw)) : undefined;
       let hint = hintForStatus(status, path, {
         clientId: this.config.clientId,

@@ -6,7 +6,7 @@ export {
 } from './config.js';
 export { JamfError, type JamfErrorKind } from './errors.js';
 export type { JamfDevice, JamfDeviceKind } from './device.js';
-export { FleetSync, fetchFleet, type FetchFleetOptions, type FleetFailure, type FleetProgress, type FleetGroup, type FleetResult, type FleetStats, type SyncFailureRecord, type SyncOutcome } from './sync.js';
+export { FleetSync, fetchFleet, fleetDevices, type FetchFleetOptions, type FleetFailure, type FleetProgress, type FleetGroup, type FleetResult, type FleetStats, type SyncFailureRecord, type SyncOutcome } from './sync.js';
 export { lookupDevice, type LookupKey } from './lookup.js';
 export { formatCheckLine, runJamfChecks, type JamfCheckLine, type JamfCheckReport } from './check.js';
 export { JamfHttp, type JamfHttpStats } from './http.js';

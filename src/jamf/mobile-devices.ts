@@ -24,13 +24,13 @@ function detailParams(sections: string[], extra: [string, string][]): [string, s
 /** Every mobile device in Jamf with its identifiers. */
 export async function listMobileDevices(http: JamfHttp, onPage?: (read: number, total: number) => void): Promise<{ devices: JamfDevice[]; source: MobileSource }> {
   const pro = async () => {
-    const rows = await fetchAllPages(http, {
+    const devices = await fetchAllPages(http, {
       path: 'api/v2/mobile-devices/detail',
       params: detailParams(['GENERAL', 'HARDWARE'], []),
       pageSize: http.config.pageSize,
       onPage,
-    }, mobileDeviceDetailSchema, (d) => d.mobileDeviceId);
-    return { devices: rows.map(mobileFromDetail), source: 'pro' as const };
+    }, mobileDeviceDetailSchema, (d) => d.mobileDeviceId, mobileFromDetail);
+    return { devices, source: 'pro' as const };
   };
   const classic = async () => {
     const res = await http.get('JSSResource/mobiledevices', classicMobileDevicesSchema);

@@ -98,12 +98,11 @@ export async function resolveMobileGroup(http: JamfHttp, name: string): Promise<
 export async function mobileGroupMembers(http: JamfHttp, groupId: string): Promise<MobileGroupMembers> {
   const id = encodeURIComponent(groupId);
   const pro = (version: 'v2' | 'v1') => async () => {
-    const rows = await fetchAllPages(http, {
+    const devices = await fetchAllPages(http, {
       path: `api/${version}/mobile-device-groups/smart-group-membership/${id}`,
       params: [['sort', 'mobileDeviceId:asc']],
       pageSize: pageSize(http),
-    }, inventoryListMobileDeviceSchema, (r) => r.mobileDeviceId);
-    const devices = rows.map(mobileFromInventoryList);
+    }, inventoryListMobileDeviceSchema, (r) => r.mobileDeviceId, mobileFromInventoryList);
     return { ids: devices.map((d) => d.jamfId), devices };
   };
   const classic = async () => {

@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger.js';
+import { internList, NO_GROUPS } from '../posture/intern.js';
 import { listComputers, type ComputerSource } from './computers.js';
 import { macList, type JamfDevice } from './device.js';
 import type { JamfHttp } from './http.js';
@@ -68,30 +69,41 @@ async function readGroups(
   return out.filter((m): m is Members => m !== undefined);
 }
 
-/** Marks members compliant; adds members missing from the inventory list when the membership row has data. */
+/**
+ * Marks members compliant; adds members missing from the inventory list when the membership row has data.
+ * Works from each group's member ids rather than an index of the whole inventory: a sync holds 100,000
+ * devices already, a Map over them would add several MB for one pass.
+ */
 function tag(devices: JamfDevice[], groups: Members[]): { devices: JamfDevice[]; missing: number } {
-  const byId = new Map(devices.map((d) => [d.jamfId, d]));
+  const added: JamfDevice[] = [];
   let missing = 0;
   for (const g of groups) {
-    const rows = new Map((g.devices ?? []).map((d) => [d.jamfId, d]));
-    const classic = new Map((g.classicRows ?? []).map((r) => [r.id, r]));
-    for (const id of g.ids) {
-      let d = byId.get(id);
-      if (!d && rows.has(id)) {
-        d = { ...rows.get(id)!, compliantGroups: [] };
-        byId.set(id, d);
-      }
-      if (!d) {
+    const members = new Set(g.ids);
+    const classic = g.classicRows && new Map(g.classicRows.map((r) => [r.id, r]));
+    const mark = (d: JamfDevice) => {
+      // The Classic inventory list has only the primary MAC; the group member row adds the alternate one.
+      const row = classic?.get(d.jamfId);
+      if (row) d.macs = macList(...d.macs, row.mac_address, row.alt_mac_address);
+      // Group lists are pooled and frozen (one copy per combination across the fleet): replace, never push.
+      if (!d.compliantGroups.includes(g.group.name)) d.compliantGroups = internList([...d.compliantGroups, g.group.name]);
+    };
+    for (const list of [devices, added]) {
+      for (const d of list) if (members.delete(d.jamfId)) mark(d);
+    }
+    // Members the inventory list did not have (enrolled while we read): the membership row may describe them.
+    const rows = members.size > 0 && g.devices ? new Map(g.devices.map((d) => [d.jamfId, d])) : undefined;
+    for (const id of members) {
+      const row = rows?.get(id);
+      if (!row) {
         missing++;
         continue;
       }
-      // The Classic inventory list has only the primary MAC; the group member row adds the alternate one.
-      const row = classic.get(id);
-      if (row) d.macs = macList(...d.macs, row.mac_address, row.alt_mac_address);
-      if (!d.compliantGroups.includes(g.group.name)) d.compliantGroups.push(g.group.name);
+      const d = { ...row, compliantGroups: NO_GROUPS };
+      added.push(d);
+      mark(d);
     }
   }
-  return { devices: [...byId.values()], missing };
+  return { devices: added.length ? [...devices, ...added] : devices, missing };
 }
 
 /** Inventory pages read so far (`portcullis jamf sync` prints it for large fleets). */
@@ -158,6 +170,12 @@ export async function fetchFleet(http: JamfHttp, options: FetchFleetOptions = {}
   };
   if (failures.length) result.partial = { failures };
   return result;
+}
+
+/** Computers then mobile devices, without copying two large arrays into a third. */
+export function* fleetDevices(result: Pick<FleetResult, 'computers' | 'mobiles'>): Generator<JamfDevice> {
+  yield* result.computers;
+  yield* result.mobiles;
 }
 
 export interface SyncFailureRecord {

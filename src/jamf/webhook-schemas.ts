@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-// Payloads Jamf Pro POSTs to a webhook URL (JSON form). Read by the webhook receiver; the shapes are Jamf's
-// documented templates and JAWA samples (jamf-api.md §5). The smart-group id is `jssid` in Jamf's docs and
-// `jssID` in JAWA's samples: both are accepted.
+// Payloads Jamf Pro POSTs to a webhook URL (JSON form). Read by the webhook receiver (src/push/jamf); the
+// shapes are Jamf's documented templates and JAWA samples (jamf-api.md §5). The smart-group id is `jssid` in
+// Jamf's docs and `jssID` in JAWA's samples: both are accepted, for the device events too.
 
 export const webhookEnvelopeSchema = z.object({
   webhook: z.object({
@@ -16,7 +16,10 @@ export const webhookEnvelopeSchema = z.object({
 
 const optText = z.string().nullish();
 
-/** SmartGroupComputerMembershipChange / SmartGroupMobileDeviceMembershipChange. */
+/**
+ * SmartGroupComputerMembershipChange / SmartGroupMobileDeviceMembershipChange. Only the id lists are read:
+ * `groupAddedDevices`/`groupRemovedDevices` are names (JAWA) or display-field objects (Jamf docs), so they vary.
+ */
 export const smartGroupMembershipChangeSchema = z.object({
   computer: z.boolean(),
   name: z.string(),
@@ -34,8 +37,14 @@ export const smartGroupMembershipChangeSchema = z.object({
   return { computer: e.computer, name: e.name, groupId, added: e.groupAddedDevicesIds, removed: e.groupRemovedDevicesIds };
 });
 
+/** The device id is `jssID` in Jamf's templates; `jssid` is accepted too (the smart-group events use it). */
+function withJssId(event: unknown): unknown {
+  if (event && typeof event === 'object' && !('jssID' in event) && 'jssid' in event) return { ...event, jssID: (event as { jssid: unknown }).jssid };
+  return event;
+}
+
 /** ComputerAdded / ComputerInventoryCompleted / ComputerPushCapabilityChanged (flat computer object). */
-export const computerEventSchema = z.object({
+export const computerEventSchema = z.preprocess(withJssId, z.object({
   jssID: z.number().int(),
   udid: optText,
   macAddress: optText,
@@ -45,10 +54,10 @@ export const computerEventSchema = z.object({
   model: optText,
   osVersion: optText,
   managementId: optText,
-});
+}));
 
 /** MobileDeviceEnrolled / MobileDeviceInventoryCompleted / MobileDeviceCheckIn (flat mobile object). */
-export const mobileDeviceEventSchema = z.object({
+export const mobileDeviceEventSchema = z.preprocess(withJssId, z.object({
   jssID: z.number().int(),
   udid: optText,
   wifiMacAddress: optText,
@@ -58,7 +67,7 @@ export const mobileDeviceEventSchema = z.object({
   model: optText,
   osVersion: optText,
   managementId: optText,
-});
+}));
 
 /** DeviceAddedToDEP: a serial number, not yet an inventory record. */
 export const deviceAddedToDepSchema = z.object({
@@ -87,7 +96,8 @@ export type ParsedWebhook =
 
 /**
  * Parses a webhook JSON body; events the NAC does not use come back as `other` (ComputerCheckIn and
- * ComputerPolicyFinished nest the computer under event.computer and are among them). Throws ZodError on a bad body. */
+ * ComputerPolicyFinished nest the computer under event.computer and are among them). Throws ZodError on a bad body.
+ */
 export function parseWebhook(body: unknown): ParsedWebhook {
   const env = webhookEnvelopeSchema.parse(body);
   const { webhookEvent, eventTimestamp, id } = env.webhook;

@@ -13,4 +13,5 @@ export { TokenKind, type TokenGrant } from './tokens.js';
 export type { RequestFilter, RequestRecord } from './traffic.js';
 export { compileFilter, RsqlError } from './rsql.js';
 export { WEBHOOK_EVENTS } from './routes-classic.js';
+export { WebhookDelivery, type DeliveryRecord, type WebhookDeliveryOptions } from './webhook-delivery.js';
 export * from './types.js';

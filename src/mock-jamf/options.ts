@@ -3,6 +3,7 @@
 import type { FaultRule } from './faults.js';
 import type { SeedOptions } from './seed.js';
 import type { MockJamfState } from './state.js';
+import type { WebhookDeliveryOptions } from './webhook-delivery.js';
 
 export interface MockJamfClient {
   /** API client id (client_id). */
@@ -56,6 +57,8 @@ export interface MockJamfOptions {
   now?: () => number;
   /** Serve HTTPS with this key and certificate instead of plain HTTP. */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Delivery of registered webhooks when the state changes (on by default; loopback URLs only). */
+  webhookDelivery?: WebhookDeliveryOptions;
 }
 
 export const DEFAULT_CLIENT: MockJamfClient = { id: 'mock-client', secret: 'mock-client-secret' };

@@ -18,6 +18,7 @@ import { mobileRoutes } from './routes-mobile.js';
 import { createSeededState } from './seed.js';
 import type { MockJamfState } from './state.js';
 import { TokenStore } from './tokens.js';
+import { WebhookDelivery } from './webhook-delivery.js';
 
 export type { MockJamfOptions } from './options.js';
 
@@ -34,6 +35,8 @@ export interface MockJamf {
   clearFaults(): void;
   /** Every token issued so far becomes expired (the next call gets 401). */
   expireTokens(): void;
+  /** Webhooks POSTed to registered hook URLs when the state changes (deliveries log, idle()). */
+  webhooks: WebhookDelivery;
   close(): Promise<void>;
 }
 
@@ -157,6 +160,7 @@ export async function startMockJamf(options: MockJamfOptions = {}): Promise<Mock
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
+  const webhooks = new WebhookDelivery(state, options.webhookDelivery);
   const port = (server.address() as AddressInfo).port;
   url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
@@ -165,7 +169,9 @@ export async function startMockJamf(options: MockJamfOptions = {}): Promise<Mock
     injectFault: (rule) => faults.add(rule),
     clearFaults: () => faults.clear(),
     expireTokens: () => tokens.expireAll(),
+    webhooks,
     close: () => new Promise<void>((resolve) => {
+      webhooks.close();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       server.close(() => resolve());

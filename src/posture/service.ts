@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createJamfClient, type JamfClient } from '../jamf/client.js';
 import type { JamfConfig } from '../jamf/config.js';
+import { fleetDevices } from '../jamf/sync.js';
 import type { Db } from '../store/db.js';
 import { BackgroundLookups } from './lookups.js';
 import { PostureSnapshotStore } from './persistence.js';
@@ -69,12 +70,23 @@ export class PostureService {
         this.#log.warn({ failures: result.partial.failures }, 'Jamf sync was partial; the previous snapshot stays in force');
         return;
       }
-      const { changes } = this.store.applySnapshot([...result.computers, ...result.mobiles], Date.now() - started);
+      const { changes } = this.store.applySnapshot(fleetDevices(result), Date.now() - started);
       this.#log.info({ computers: result.computers.length, mobiles: result.mobiles.length, changes, ms: Date.now() - started }, 'Jamf sync done');
     } catch (err) {
       this.store.recordFailure((err as Error).message, Date.now() - started);
       this.#log.error({ err: (err as Error).message }, 'Jamf sync failed; the previous snapshot stays in force');
     }
+  }
+
+  /**
+   * Re-reads the snapshot from the database and emits the changes: `portcullis jamf sync` (a separate
+   * process) wrote it. A sync running here is waited for first; it writes the database too.
+   */
+  async reloadFromStore(): Promise<{ reloaded: boolean; changes: number }> {
+    await this.#running;
+    const result = this.store.reloadFromPersistence();
+    if (result.reloaded) this.#log.info({ devices: this.store.size, changes: result.changes }, 'Jamf snapshot reloaded from the database');
+    return result;
   }
 
   /** Syncs now, then every poll interval. */
@@ -90,5 +102,6 @@ export class PostureService {
     this.#timer = undefined;
     this.lookups.close();
     this.client.close();
+    this.store.close();
   }
 }

@@ -28,9 +28,14 @@ export interface PostureAnswer {
   ageSeconds?: number;
 }
 
-export type ChangeSource = 'poll' | 'lookup' | 'webhook' | 'signal';
+/** poll: a full sync (also one `portcullis jamf sync` wrote, reloaded); staleness: the store went stale. */
+export type ChangeSource = 'poll' | 'lookup' | 'webhook' | 'signal' | 'staleness';
 
-/** One device whose posture changed; emitted once per real change, never for an unchanged device. */
+/**
+ * One device whose posture changed; emitted once per real change, never for an unchanged device. A change
+ * is a new state, or a change of what policy reads from the record (model, OS version, managed, MACs,
+ * groups, the record's own state while the store is stale): `from` equals `to` in that case.
+ */
 export interface PostureChange {
   key: string;
   udid?: string;
@@ -42,10 +47,4 @@ export interface PostureChange {
   at: number;
 }
 
-export function recordKey(d: Pick<JamfDevice, 'udid' | 'kind' | 'jamfId'>): string {
-  return d.udid ?? `${d.kind}:${d.jamfId}`;
-}
-
-export function toRecord(d: JamfDevice, fetchedAt: number): DeviceRecord {
-  return { ...d, key: recordKey(d), state: d.managed && d.compliantGroups.length > 0 ? 'compliant' : 'non-compliant', fetchedAt };
-}
+export { recordKey, toRecord } from './record.js';

@@ -10,6 +10,7 @@ import { Attr, findAttribute, joinAttribute, splitAttribute, type RawAttribute }
 import type { Dictionary } from '../radius/dictionary/dictionary.js';
 import type { RadiusReply, RadiusRequest } from '../radius/server/types.js';
 import type { EapProvider, Verdict } from './access.js';
+import type { ProvenIdentity } from './policy-request.js';
 import { integerAttr, stringAttr } from './request-view.js';
 
 // Between RADIUS and the EAP engine: EAP-Message reassembly (RFC 3579), State, Access-Challenge, and the
@@ -69,7 +70,16 @@ function verdictOf(result: Exclude<EapResult, { kind: 'challenge' } | { kind: 'd
     details.tlsVersion = result.tlsVersion;
     details.resumed = result.resumed ?? false;
     if (result.innerIdentity) details.innerIdentity = result.innerIdentity;
-    return { result: 'accept', method: METHOD_LABEL[result.method], reason: result.resumed ? 'EAP success (resumed session)' : 'EAP success', details };
+    const method = METHOD_LABEL[result.method];
+    const proven: ProvenIdentity = { method, user: typeof identity === 'string' ? identity : undefined };
+    if (cert) {
+      proven.udid = cert.udid;
+      proven.certificate = {
+        commonName: cert.commonName, subject: cert.subject, issuer: cert.issuer, serialNumber: cert.serialNumber,
+        subjectAltNames: cert.subjectAltNames, extendedKeyUsage: cert.extendedKeyUsage,
+      };
+    }
+    return { result: 'accept', method, reason: result.resumed ? 'EAP success (resumed session)' : 'EAP success', details, proven };
   }
   return { result: 'reject', method: result.method ? METHOD_LABEL[result.method] : 'eap', reason: result.reason, details };
 }

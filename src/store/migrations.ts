@@ -68,6 +68,32 @@ const steps: string[] = [
      name TEXT PRIMARY KEY,
      value TEXT NOT NULL
    );`,
+  // CoA: the last Disconnect/CoA sent for a session and how the NAS answered (portcullis sessions, coa CLI). A table
+  // of its own, not columns on sessions: the accounting upsert (the hot path) keeps its row as it is.
+  `CREATE TABLE session_coa (
+     session_id INTEGER PRIMARY KEY,
+     at INTEGER NOT NULL,
+     action TEXT NOT NULL,
+     result TEXT NOT NULL CHECK (result IN ('ack', 'nak', 'timeout', 'error')),
+     error_cause INTEGER,
+     detail TEXT
+   );`,
+  // CoA per device: every Disconnect/CoA sent because a device's posture changed, and how the NAS answered.
+  `CREATE TABLE coa_log (
+     id INTEGER PRIMARY KEY,
+     time INTEGER NOT NULL,
+     device TEXT NOT NULL,
+     mac TEXT,
+     nas_name TEXT NOT NULL,
+     acct_session_id TEXT,
+     reason TEXT NOT NULL,
+     action TEXT NOT NULL,
+     result TEXT NOT NULL,
+     error_cause INTEGER,
+     detail TEXT
+   );
+   CREATE INDEX coa_log_device ON coa_log (device, time);
+   CREATE INDEX coa_log_mac ON coa_log (mac, time);`,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -52,11 +52,29 @@ export interface SessionRow {
   output_packets: number;
   interim_interval: number | null;
   terminate_cause: string | null;
+  /** Last CoA/Disconnect for this session (table session_coa): when (Unix ms), what, how the NAS answered. */
+  coa_at: number | null;
+  coa_action: string | null;
+  coa_result: 'ack' | 'nak' | 'timeout' | 'error' | null;
+  coa_error_cause: number | null;
+  /** Error-Cause in words, messages sent, or the error. */
+  coa_detail: string | null;
+}
+
+/** The last CoA result of a session, as the coa layer reports it. */
+export interface CoaRecord {
+  at: number;
+  action: string;
+  result: 'ack' | 'nak' | 'timeout' | 'error';
+  errorCause?: number;
+  detail?: string;
 }
 
 export interface SessionQuery {
   nas?: string;
   mac?: string;
+  /** Acct-Session-Id. */
+  acctSessionId?: string;
   status?: 'open' | 'closed';
   limit?: number;
 }
@@ -149,13 +167,44 @@ export class SessionStore {
     }
   }
 
+  /**
+   * Closes open sessions whose NAS has sent nothing for 2.5 interim intervals (the NAS rebooted without
+   * Accounting-On, or the Stop was lost): they are not live, and CoA must not chase them. Returns how many.
+   */
+  expireStale(nowSeconds: number): number {
+    return this.#db.prepare(`UPDATE sessions SET status = 'closed', stopped_at = updated_at,
+        terminate_cause = 'Expired (no Interim-Update for 2.5 intervals)'
+      WHERE status = 'open' AND interim_interval > 0 AND updated_at + 2.5 * interim_interval < ?`).run(nowSeconds).changes;
+  }
+
+  /** Records the last CoA sent for a session (by row id); returns 1, or 0 when there is no such session. */
+  recordCoa(id: number, r: CoaRecord): number {
+    return this.#db.prepare(`INSERT INTO session_coa (session_id, at, action, result, error_cause, detail)
+        SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?)
+      ON CONFLICT (session_id) DO UPDATE SET at = excluded.at, action = excluded.action, result = excluded.result,
+        error_cause = excluded.error_cause, detail = excluded.detail`)
+      .run(id, r.at, r.action, r.result, r.errorCause ?? null, r.detail ?? null, id).changes;
+  }
+
+  /** The last-CoA columns: from session_coa, or NULLs on a store the server has not upgraded yet (read-only CLI). */
+  #coaColumns(): { select: string; join: string } {
+    const has = this.#db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'session_coa'").get();
+    return has
+      ? { select: 'c.at AS coa_at, c.action AS coa_action, c.result AS coa_result, c.error_cause AS coa_error_cause, c.detail AS coa_detail',
+          join: 'LEFT JOIN session_coa c ON c.session_id = sessions.id' }
+      : { select: 'NULL AS coa_at, NULL AS coa_action, NULL AS coa_result, NULL AS coa_error_cause, NULL AS coa_detail', join: '' };
+  }
+
   list(q: SessionQuery = {}): SessionRow[] {
     const where: string[] = [];
     const args: Record<string, unknown> = { limit: q.limit ?? 1000 };
     if (q.nas) { where.push('(nas_name = @nas OR nas_ip = @nas OR nas_identifier = @nas)'); args.nas = q.nas; }
     if (q.mac) { where.push('mac = @mac'); args.mac = q.mac; }
+    if (q.acctSessionId) { where.push('acct_session_id = @acctSessionId'); args.acctSessionId = q.acctSessionId; }
     if (q.status) { where.push('status = @status'); args.status = q.status; }
-    const sql = `SELECT * FROM sessions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY updated_at DESC, id DESC LIMIT @limit`;
+    const coa = this.#coaColumns();
+    const sql = `SELECT sessions.*, ${coa.select} FROM sessions ${coa.join} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+      ORDER BY sessions.updated_at DESC, sessions.id DESC LIMIT @limit`;
     return this.#db.prepare(sql).all(args) as SessionRow[];
   }
 }

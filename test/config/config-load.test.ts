@@ -21,8 +21,7 @@ describe('config validation: file, line and reason for every problem', () => {
     const c = loadConfig(join(import.meta.dirname, '../../config.example.yaml'));
     expect(c.clients.map((x) => x.name)).toContain('localhost');
     expect(c.auth.listen).toContainEqual({ address: '0.0.0.0', port: 1812 });
-    expect(c.mabAllow.has('02:00:00:00:80:02')).toBe(true);
-    expect(c.mabAllow.has('02:00:00:00:00:01')).toBe(true);
+    expect(c.policy?.prefix).toEqual(['policy']);
   });
 
   it('names the line of a bad value', () => {
@@ -60,16 +59,19 @@ log:
     expect(out[0]).toMatch(/^portcullis.yaml:\d+:\d+: YAML syntax: /);
   });
 
-  it('refuses a bad MAB MAC, a short secret and duplicate client names', () => {
+  it('refuses a short secret and duplicate client names', () => {
     const out = problems(`clients:
   - {name: a, address: 10.0.0.1, secret: short}
   - {name: a, address: 10.0.0.2, secret: long-enough-secret}
-mab:
-  allow: [02:00:00:00:00:01, not-a-mac]
 `);
     expect(out).toContain('portcullis.yaml:2:42: clients[0].secret: shared secret is shorter than 8 characters; use 16 or more random characters');
     expect(out).toContain('portcullis.yaml:3:12: clients[1].name: client name "a" is used twice');
-    expect(out.some((l) => l.startsWith('portcullis.yaml:5:30: mab.allow[1]: "not-a-mac" is not a MAC address'))).toBe(true);
+  });
+
+  it('points the old mab.allow list to the policy', () => {
+    const out = problems(`mab:\n  allow: [02:00:00:00:00:01]\n`);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^portcullis.yaml:2:3: mab: mab.allow has moved into the policy: add a label like/);
   });
 
   it('reads secrets from env and file, and never prints them', () => {

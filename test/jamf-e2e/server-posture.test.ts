@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DeviceKind, startMockJamf, type MockJamf } from '../../src/mock-jamf/index.js';
 import { normaliseMac } from '../../src/posture/mac.js';
 import { radclient } from '../support/peers.js';
-import { TEST_SECRET, startTestServer, type TestServer } from '../support/test-server.js';
+import { TEST_SECRET, knownMacs, startTestServer, type TestServer } from '../support/test-server.js';
 import { accessRequest, exchange } from '../support/udp-client.js';
 import { CLIENT_ID, CLIENT_SECRET, COMPUTER_GROUP, compliantComputer, jamfSection, tempDir, waitFor } from './harness.js';
 
@@ -48,7 +48,7 @@ describe('server posture with the mock Jamf Pro', () => {
     const patch = (c: Record<string, unknown>) => {
       c.store = { path: join(dir, 'portcullis.db'), synchronous: 'normal' };
       c.jamf = jamfSection(mock.url, dir);
-      c.mab = { allow: [device.mac] };
+      knownMacs(c).splice(0, Infinity, device.mac);
     };
 
     const first = await server(patch);

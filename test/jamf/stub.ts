@@ -25,6 +25,10 @@ export interface StubReply {
   delayMs?: number;
   /** Drop the connection without answering. */
   destroy?: boolean;
+  /** Send the body in pieces of this many bytes, a macrotask apart (streamed parsing). */
+  chunkBytes?: number;
+  /** With chunkBytes: drop the connection after this many bytes of the body. */
+  cutAfterBytes?: number;
 }
 
 export type StubHandler = (req: StubRequest) => StubReply | Promise<StubReply>;
@@ -107,7 +111,18 @@ export class JamfStub {
       }
       const body = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.body ?? '');
       res.writeHead(reply.status ?? 200, { 'content-type': reply.json !== undefined ? 'application/json' : 'text/plain;charset=UTF-8', ...reply.headers });
-      res.end(body);
+      if (!reply.chunkBytes) {
+        res.end(body);
+        return;
+      }
+      const bytes = Buffer.from(body);
+      const end = Math.min(bytes.length, reply.cutAfterBytes ?? bytes.length);
+      for (let at = 0; at < end; at += reply.chunkBytes) {
+        res.write(bytes.subarray(at, Math.min(end, at + reply.chunkBytes)));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (end < bytes.length) req.socket.destroy();
+      else res.end();
     } finally {
       this.inFlight--;
     }

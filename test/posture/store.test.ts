@@ -77,6 +77,22 @@ describe('PostureStore', () => {
     db2.close();
   });
 
+  it('a change policy can see without a new state (model, OS version, MACs) is one event; name or inventory date is none', () => {
+    const store = new PostureStore({ staleAfterMs: 3_600_000 });
+    store.applySnapshot([device(1, true), device(2, false), device(3, true)], 1);
+    const events: PostureChange[] = [];
+    store.on('change', (e) => events.push(e));
+    store.applySnapshot([
+      device(1, true, { model: 'MacBook Air', name: 'renamed' }),
+      device(2, false, { macs: [mac(2)] }),
+      device(3, true, { name: 'other', lastInventory: '2026-11-22T00:00:00.000Z', serial: 'NEWSERIAL' }),
+    ], 1);
+    expect(events.map((e) => [e.udid, e.from, e.to, e.device?.model])).toEqual([
+      [udid(1), 'compliant', 'compliant', 'MacBook Air'],
+      [udid(2), 'non-compliant', 'non-compliant', 'MacBook Pro'],
+    ]);
+  });
+
   it('a device learned out of band emits its change once', () => {
     const store = new PostureStore({ staleAfterMs: 3_600_000 });
     store.applySnapshot([], 1);

@@ -23,9 +23,23 @@ export function baseConfig(dir: string): Record<string, unknown> {
     log: { level: 'warn' },
     store: { path: join(dir, 'portcullis.db'), synchronous: 'normal' },
     clients: [{ name: 'lab-switch', address: '127.0.0.1', secret: TEST_SECRET, vendor: 'generic' }],
-    mab: { allow: ['02:00:00:00:80:02', '020000000001'] },
+    policy: {
+      labels: {
+        'known-macs': { method: 'mab', mac: ['02:00:00:00:80:02', '020000000001'] },
+        'credentials-proven': { method: ['eap-tls', 'eap-ttls', 'peap', 'pap'] },
+      },
+      rules: [
+        { name: 'known-macs', match: ['known-macs'], action: 'allow' },
+        { name: 'authenticated', match: ['credentials-proven'], action: 'allow' },
+      ],
+    },
     users: [{ name: 'testuser', password: 'testpass' }],
   };
+}
+
+/** The MAB allow-list of baseConfig's policy (tests add or replace MACs). */
+export function knownMacs(config: Record<string, unknown>): string[] {
+  return ((config.policy as { labels: Record<string, { mac: string[] }> }).labels['known-macs']).mac;
 }
 
 /** Starts portcullis in-process on a config written to a temp dir (so reloads read a real file). */

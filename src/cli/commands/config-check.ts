@@ -1,5 +1,6 @@
 import { BUILTIN_DICTIONARIES } from '../../app.js';
-import { ConfigError } from '../../config/errors.js';
+import { ConfigError, formatProblem } from '../../config/errors.js';
+import { loadPolicy } from '../../policy/load.js';
 import { loadConfig } from '../../config/load.js';
 import { DictionaryError } from '../../radius/dictionary/errors.js';
 import { loadDictionaries } from '../../radius/dictionary/parser.js';
@@ -14,9 +15,12 @@ export function configCheck(configFile: string): number {
     const dict = loadDictionaries([BUILTIN_DICTIONARIES, ...config.dictionaries]);
     // Certificates, keys, CAs and CRLs are read and checked exactly as the server will.
     if (config.eap) resolveEapOptions(engineOptions(config.eap));
+    const { policy, warnings, builtin } = loadPolicy(config, dict);
+    for (const w of warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
     process.stdout.write(
       `${configFile}: OK — ${config.clients.length} client(s), ${config.users.size} local user(s), ` +
-        `${config.mabAllow.size} MAB MAC(s), ${dict.attributeCount} dictionary attributes${config.eap ? `, EAP ${config.eap.methods.join('/')}` : ''}\n`,
+        `${builtin ? 'no policy (built-in: 802.1X/PAP allowed, MAB refused)' : `policy ${policy.version} with ${policy.rules.length} rule(s)`}, ` +
+        `${dict.attributeCount} dictionary attributes${config.eap ? `, EAP ${config.eap.methods.join('/')}` : ''}\n`,
     );
     return 0;
   } catch (err) {

@@ -28,7 +28,12 @@ export function openSnapshot(configFile: string): SnapshotView {
   try {
     const snapshot = new PostureSnapshotStore(db);
     const store = new PostureStore({ staleAfterMs: config.posture.staleAfterSeconds * 1000, persistence: snapshot });
-    return { config, store, snapshot, close: () => db.close() };
+    return {
+      config, store, snapshot, close: () => {
+        store.close();
+        db.close();
+      },
+    };
   } catch (err) {
     db.close();
     throw err;

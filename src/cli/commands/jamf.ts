@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadConfig, type Config } from '../../config/load.js';
-import { createJamfClient, formatCheckLine, jamfStartupWarnings, type FleetProgress, type JamfClient, type JamfConfig } from '../../jamf/index.js';
+import { createJamfClient, fleetDevices, formatCheckLine, jamfStartupWarnings, type FleetProgress, type JamfClient, type JamfConfig } from '../../jamf/index.js';
 import { silentLogger } from '../../log/logger.js';
 import { PostureSnapshotStore, type SyncMeta } from '../../posture/persistence.js';
 import { PostureStore } from '../../posture/store.js';
@@ -62,7 +62,7 @@ export async function jamfSync(configFile: string): Promise<number> {
       }
       process.stderr.write(`portcullis: warning: Jamf sync was partial (${message}); using it because there is no earlier snapshot\n`);
     }
-    const { changes } = store.applySnapshot([...result.computers, ...result.mobiles], Date.now() - started);
+    const { changes } = store.applySnapshot(fleetDevices(result), Date.now() - started);
     const c = store.meta.counts!;
     process.stdout.write(
       `synced ${c.computers} computer(s) and ${c.mobiles} mobile device(s) in ${seconds(Date.now() - started)}: ` +
@@ -77,6 +77,7 @@ export async function jamfSync(configFile: string): Promise<number> {
     return 1;
   } finally {
     client.close();
+    store.close();
     db.close();
   }
 }

@@ -5,12 +5,12 @@
  * after the NewSessionTickets) so the peer knows no more handshake data follows; Success goes out
  * after the peer ACKs the final flight.
  */
+import { X509Certificate } from 'node:crypto';
 import { EapType } from '../codec.js';
-import { describeCertificate } from '../identity/certificate-info.js';
 import type { UdidSource } from '../identity/udid.js';
 import type { EapMethod, EapSessionContext } from '../method.js';
 import type { EapMethodDefinition, EapMethodEnvironment } from '../registry.js';
-import { certificatePolicyFailure, verifyFailureReason } from '../tls/certificate-policy.js';
+import { certificatePolicyFailure, peerCertificateOf, verifyFailureReason, type PeerCertificate } from '../tls/certificate-policy.js';
 import { CrlIndex } from '../tls/crl-index.js';
 import { EAP_TLS_KEY_LABELS, deriveTlsKeys } from '../tls/keys.js';
 import type { TlsTunnel } from '../tls/tls-channel.js';
@@ -48,10 +48,7 @@ export const eapTlsMethod: EapMethodDefinition = {
             version: 0,
             fragmentSize: t.fragmentSize,
             maxMessageLength: t.maxMessageLength,
-            describeRejectedPeer: (tunnel) => {
-              const cert = tunnel.peerCertificate();
-              return cert ? describeCertificate(cert, env.options.udidSources) : undefined;
-            },
+            describeRejectedPeer: (tunnel) => peerOf(tunnel, env.options.udidSources)?.info,
             rejectionReason: (tunnel) => verifyFailureReason(tunnel.authorizationError, tunnel.peerCertificate() !== undefined),
           },
           ctx,
@@ -63,14 +60,16 @@ export const eapTlsMethod: EapMethodDefinition = {
 function eapTlsHooks(crl: CrlIndex, udidSources: readonly UdidSource[]): TlsMethodHooks {
   return {
     async onHandshakeComplete(tunnel: TlsTunnel): Promise<TunnelAction> {
-      const cert = tunnel.peerCertificate();
-      if (!cert) return { kind: 'fail', reason: verifyFailureReason(undefined, false) };
-      const certificate = describeCertificate(cert, udidSources);
-      const rejected = certificatePolicyFailure({ cert, crl, now: new Date() });
+      const peer = peerOf(tunnel, udidSources);
+      if (!peer) return { kind: 'fail', reason: verifyFailureReason(undefined, false) };
+      const certificate = peer.info;
+      const rejected = certificatePolicyFailure({ peer, crl, now: new Date() });
       if (rejected) return { kind: 'fail', reason: rejected, certificate };
 
       const keys = deriveTlsKeys(tunnel, EAP_TLS_KEY_LABELS);
       if (tunnel.protocol === 'TLSv1.3') await tunnel.write(COMMITMENT_MESSAGE);
+      // Accepted: a later session-ID resumption of this session may skip OpenSSL (fast-resumption.ts).
+      if (!tunnel.cachedPeer) tunnel.rememberPeer(peer);
       return {
         kind: 'succeed',
         success: { ...keys, certificate, tlsVersion: tunnel.protocol, resumed: tunnel.resumed },
@@ -80,4 +79,15 @@ function eapTlsHooks(crl: CrlIndex, udidSources: readonly UdidSource[]): TlsMeth
       return { kind: 'fail', reason: 'EAP-TLS peer sent application data' };
     },
   };
+}
+
+/**
+ * The client certificate: kept from the full handshake on a fast resumption (read again if a reload
+ * changed where the UDID comes from), else read from OpenSSL once.
+ */
+function peerOf(tunnel: TlsTunnel, udidSources: readonly UdidSource[]): PeerCertificate | undefined {
+  const cached = tunnel.cachedPeer;
+  if (cached) return cached.udidSources === udidSources.join(',') ? cached : peerCertificateOf(new X509Certificate(cached.der), udidSources);
+  const cert = tunnel.peerCertificate();
+  return cert ? peerCertificateOf(cert, udidSources) : undefined;
 }

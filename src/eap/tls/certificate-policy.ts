@@ -4,8 +4,23 @@
  * the stored verdict, so validity, EKU and revocation are checked again here every time.
  */
 import type { X509Certificate } from 'node:crypto';
-import { EKU_CLIENT_AUTH, certificateDate } from '../identity/certificate-info.js';
+import { EKU_CLIENT_AUTH, describeCertificate, type ClientCertificateInfo } from '../identity/certificate-info.js';
+import type { UdidSource } from '../identity/udid.js';
 import type { CrlIndex } from './crl-index.js';
+
+/** A client certificate as policy and the auth log see it; kept with a session for fast resumption. */
+export interface PeerCertificate {
+  info: ClientCertificateInfo;
+  /** DER (the CRL lookup reads issuer and serial from it). */
+  der: Buffer;
+  /** The UDID sources `info` was read with (a reload may change them). */
+  udidSources: string;
+}
+
+/** Reads everything needed from `cert` once (each X509Certificate accessor crosses into OpenSSL). */
+export function peerCertificateOf(cert: X509Certificate, udidSources: readonly UdidSource[]): PeerCertificate {
+  return { info: describeCertificate(cert, udidSources), der: cert.raw, udidSources: udidSources.join(',') };
+}
 
 /** OpenSSL verify codes (as Node reports them) → words an admin reads in the auth log. */
 const VERIFY_REASONS: Readonly<Record<string, string>> = {
@@ -36,22 +51,22 @@ export function verifyFailureReason(code: string | undefined, certificatePresent
 }
 
 export interface PolicyInput {
-  cert: X509Certificate;
+  peer: PeerCertificate;
   crl: CrlIndex;
   now: Date;
 }
 
 /** undefined when the certificate is acceptable, else the reason. */
-export function certificatePolicyFailure({ cert, crl, now }: PolicyInput): string | undefined {
-  const notBefore = certificateDate(cert.validFrom);
-  const notAfter = certificateDate(cert.validTo);
-  if (now < notBefore) return `client certificate rejected: certificate is not yet valid (notBefore ${notBefore.toISOString()})`;
-  if (now > notAfter) return `client certificate rejected: certificate has expired (notAfter ${notAfter.toISOString()})`;
-  const eku = cert.keyUsage;
-  if (eku && eku.length > 0 && !eku.includes(EKU_CLIENT_AUTH)) {
+export function certificatePolicyFailure({ peer, crl, now }: PolicyInput): string | undefined {
+  const notBefore = new Date(peer.info.notBefore);
+  const notAfter = new Date(peer.info.notAfter);
+  if (now < notBefore) return `client certificate rejected: certificate is not yet valid (notBefore ${peer.info.notBefore})`;
+  if (now > notAfter) return `client certificate rejected: certificate has expired (notAfter ${peer.info.notAfter})`;
+  const eku = peer.info.extendedKeyUsage;
+  if (eku.length > 0 && !eku.includes(EKU_CLIENT_AUTH)) {
     return 'client certificate rejected: certificate is not valid for client authentication (Extended Key Usage has no clientAuth)';
   }
-  const status = crl.status(cert.raw, now);
+  const status = crl.status(peer.der, now);
   switch (status.kind) {
     case 'revoked':
       return 'client certificate rejected: certificate is revoked (CRL)';

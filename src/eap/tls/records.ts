@@ -11,21 +11,33 @@ const HANDSHAKE_HEADER = 4;
 const HELLO_VERSION = 2;
 const RANDOM_LENGTH = 32;
 
-/** The 32-octet random of the first ClientHello/ServerHello in `records`, if present. */
-export function helloRandom(records: Buffer, handshakeType: number): Buffer | undefined {
+/** The body of the first ClientHello/ServerHello in `records` (from its handshake header on), if present. */
+function helloMessage(records: Buffer, handshakeType: number): Buffer | undefined {
   let offset = 0;
   while (offset + RECORD_HEADER <= records.length) {
     const type = records[offset]!;
     const length = records.readUInt16BE(offset + 3);
     const body = records.subarray(offset + RECORD_HEADER, offset + RECORD_HEADER + length);
-    if (type === ContentType.Handshake && body[0] === handshakeType) {
-      const start = HANDSHAKE_HEADER + HELLO_VERSION;
-      if (body.length < start + RANDOM_LENGTH) return undefined;
-      return Buffer.from(body.subarray(start, start + RANDOM_LENGTH));
-    }
+    if (type === ContentType.Handshake && body[0] === handshakeType) return body;
     offset += RECORD_HEADER + length;
   }
   return undefined;
+}
+
+/** The 32-octet random of the first ClientHello/ServerHello in `records`, if present. */
+export function helloRandom(records: Buffer, handshakeType: number): Buffer | undefined {
+  const body = helloMessage(records, handshakeType);
+  const start = HANDSHAKE_HEADER + HELLO_VERSION;
+  if (!body || body.length < start + RANDOM_LENGTH) return undefined;
+  return Buffer.from(body.subarray(start, start + RANDOM_LENGTH));
+}
+
+/** The session_id of the first ClientHello/ServerHello in `records` (empty if none was sent). */
+export function helloSessionId(records: Buffer, handshakeType: number): Buffer | undefined {
+  const body = helloMessage(records, handshakeType);
+  const at = HANDSHAKE_HEADER + HELLO_VERSION + RANDOM_LENGTH;
+  if (!body || body.length < at + 1 || body.length < at + 1 + body[at]!) return undefined;
+  return Buffer.from(body.subarray(at + 1, at + 1 + body[at]!));
 }
 
 /** Alert descriptions from RFC 8446 §6 / RFC 5246 §7.2. */

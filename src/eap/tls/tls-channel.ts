@@ -7,13 +7,14 @@ import { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { X509Certificate } from 'node:crypto';
 import type { EapLogger } from '../types.js';
-import { HandshakeType, helloRandom, plaintextAlert } from './records.js';
+import type { PeerCertificate } from './certificate-policy.js';
+import { HandshakeType, helloRandom, helloSessionId, plaintextAlert } from './records.js';
 import type { TlsEndpoint } from './tls-endpoint.js';
 
 /** Ticks waited for OpenSSL output to stop changing after a push (normally 1–2 are used). */
 const MAX_SETTLE_TICKS = 6;
 
-type ChannelPhase = 'HANDSHAKE' | 'SECURE' | 'FAILED' | 'CLOSED';
+export type ChannelPhase = 'HANDSHAKE' | 'SECURE' | 'FAILED' | 'CLOSED';
 
 /** What a TLS-based method may use once the server-side handshake is complete. */
 export interface TlsTunnel {
@@ -22,7 +23,12 @@ export interface TlsTunnel {
   /** OpenSSL's verdict on the client certificate (false when none was sent). */
   readonly authorized: boolean;
   readonly authorizationError: string | undefined;
+  /** The client certificate OpenSSL holds (parsed once per connection); undefined when none was sent. */
   peerCertificate(): X509Certificate | undefined;
+  /** The client certificate as checked when the session was made, on a fast resumption (no OpenSSL). */
+  readonly cachedPeer?: PeerCertificate | undefined;
+  /** Keeps the checked client certificate with this TLS 1.2 session, for fast resumption later. */
+  rememberPeer(peer: PeerCertificate): void;
   exportKeyingMaterial(length: number, label: string, context?: Buffer): Buffer;
   /** Client and server hello randoms of this handshake (for the TLS 1.2 Session-Id). */
   readonly clientRandom: Buffer | undefined;
@@ -31,6 +37,18 @@ export interface TlsTunnel {
   write(data: Buffer): Promise<void>;
   /** Decrypted application data received from the peer since the last call. */
   takeApplicationData(): Buffer;
+}
+
+/** A server-side TLS connection driven by the EAP-TLS family method: Node's (TlsChannel) or fast-resumption.ts. */
+export interface ServerTlsConnection extends TlsTunnel {
+  readonly phase: ChannelPhase;
+  readonly failureReason: string | undefined;
+  /** Pushes one complete peer message (TLS records) and waits until the answer is ready. */
+  feed(records: Buffer): Promise<void>;
+  /** Everything to send since the last call (the next flight). */
+  takeOutput(): Buffer;
+  /** Frees the connection; idempotent. */
+  close(): void;
 }
 
 class ChannelDuplex extends Duplex {
@@ -59,7 +77,7 @@ class ChannelDuplex extends Duplex {
   }
 }
 
-export class TlsChannel implements TlsTunnel {
+export class TlsChannel implements ServerTlsConnection {
   readonly duplex: Duplex;
   readonly #endpoint: TlsEndpoint;
   readonly #log: EapLogger;
@@ -72,6 +90,11 @@ export class TlsChannel implements TlsTunnel {
   #progress = 0;
   #clientRandom: Buffer | undefined;
   #serverRandom: Buffer | undefined;
+  #serverSessionId: Buffer | undefined;
+  /** getPeerX509Certificate() copies and re-parses the certificate on every call: once is enough. */
+  #peerCertificate: X509Certificate | undefined | null = null;
+  /** TLS 1.3 stateful ticket offered in our ClientHello, registered with the endpoint (see feed). */
+  #pskAlias: Buffer | undefined;
   #peerAlert: string | undefined;
   #ourAlert: string | undefined;
 
@@ -112,7 +135,10 @@ export class TlsChannel implements TlsTunnel {
   /** Pushes one complete peer message (TLS records) and waits until OpenSSL has answered. */
   async feed(records: Buffer): Promise<void> {
     if (this.#phase === 'FAILED' || this.#phase === 'CLOSED') return;
-    if (!this.#clientRandom) this.#clientRandom = helloRandom(records, HandshakeType.ClientHello);
+    if (!this.#clientRandom) {
+      this.#clientRandom = helloRandom(records, HandshakeType.ClientHello);
+      this.#pskAlias = this.#endpoint.notePskOffer(records);
+    }
     const alert = plaintextAlert(records);
     if (alert) this.#peerAlert = alert.name;
     this.#endpoint.feedWindow(this, () => this.duplex.push(records));
@@ -164,7 +190,17 @@ export class TlsChannel implements TlsTunnel {
   }
 
   peerCertificate(): X509Certificate | undefined {
-    return this.#socket?.getPeerX509Certificate();
+    if (this.#peerCertificate === null) {
+      if (!this.#socket) return undefined;
+      this.#peerCertificate = this.#socket.getPeerX509Certificate();
+    }
+    return this.#peerCertificate;
+  }
+
+  rememberPeer(peer: PeerCertificate): void {
+    // Only a full TLS 1.2 handshake made a new session ID worth keeping the certificate for.
+    if (this.protocol !== 'TLSv1.2' || !this.#serverSessionId || this.#serverSessionId.length === 0) return;
+    this.#endpoint.rememberPeer(this.#serverSessionId, peer);
   }
 
   exportKeyingMaterial(length: number, label: string, context?: Buffer): Buffer {
@@ -180,13 +216,17 @@ export class TlsChannel implements TlsTunnel {
     this.#phase = 'CLOSED';
     this.#output = [];
     this.#appData = [];
+    if (this.#pskAlias) this.#endpoint.forgetPskOffer(this.#pskAlias);
     this.#socket?.destroy();
     this.duplex.destroy();
   }
 
   #onOutput(chunk: Buffer): void {
     if (this.#phase === 'CLOSED') return;
-    if (!this.#serverRandom) this.#serverRandom = helloRandom(chunk, HandshakeType.ServerHello);
+    if (!this.#serverRandom) {
+      this.#serverRandom = helloRandom(chunk, HandshakeType.ServerHello);
+      if (this.#serverRandom) this.#serverSessionId = helloSessionId(chunk, HandshakeType.ServerHello);
+    }
     if (this.#phase === 'HANDSHAKE' && !this.#ourAlert) {
       const alert = plaintextAlert(chunk);
       if (alert) this.#ourAlert = alert.name;

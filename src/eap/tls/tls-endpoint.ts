@@ -18,7 +18,11 @@ import { constants as cryptoConstants, createHash } from 'node:crypto';
 import tls from 'node:tls';
 import type { ResolvedTlsOptions, TlsVersionName } from '../options.js';
 import type { EapLogger } from '../types.js';
+import type { PeerCertificate } from './certificate-policy.js';
+import { startFastResumption, type FastResumedConnection } from './fast-resumption.js';
+import { ExtensionType, TLS13, parseClientHello, pskIdentities } from './hello.js';
 import type { TlsSessionCache } from './session-cache.js';
+import { storedSessionVersion } from './session-der.js';
 import { TlsChannel } from './tls-channel.js';
 
 export interface TlsEndpointConfig {
@@ -51,6 +55,13 @@ export class TlsEndpoint {
   readonly #server: tls.Server;
   readonly #log: EapLogger;
   readonly #stats: TlsStats;
+  readonly #sessionIdContext: string;
+  /** Session-ID cache in use (resumption on), else undefined. */
+  readonly #cache: TlsSessionCache | undefined;
+  readonly #tickets: boolean;
+  readonly #fastResumption: boolean;
+  /** ClientHello legacy session ID → the TLS 1.3 stateful ticket it offers (see notePskOffer). */
+  readonly #pskOffers = new Map<string, Buffer>();
   #feeding: TlsChannel | undefined;
 
   /** Throws if the key, certificate, CAs or CRLs are unusable. */
@@ -65,6 +76,12 @@ export class TlsEndpoint {
     }
     this.#log = config.log;
     this.#stats = config.stats ?? { openConnections: 0 };
+    this.#sessionIdContext = sessionIdContext(config.name, config.requestCert, t.caFingerprints);
+    const cache = t.resumption.enabled ? config.sessionCache : undefined;
+    this.#cache = cache;
+    this.#tickets = t.resumption.enabled && t.resumption.tickets;
+    // Only EAP-TLS: its peers prove themselves with the certificate kept from the full handshake.
+    this.#fastResumption = config.requestCert && t.resumption.fastPath && cache !== undefined;
     this.#server = tls.createServer({
       key: t.privateKey,
       cert: t.certificate,
@@ -75,21 +92,22 @@ export class TlsEndpoint {
       rejectUnauthorized: false,
       minVersion: this.minVersion,
       maxVersion: this.maxVersion,
-      sessionIdContext: sessionIdContext(config.name, config.requestCert, t.caFingerprints),
+      sessionIdContext: this.#sessionIdContext,
       ticketKeys: config.ticketKeys,
       sessionTimeout: t.resumption.lifetimeSeconds,
-      ...(t.resumption.enabled ? {} : { secureOptions: cryptoConstants.SSL_OP_NO_TICKET }),
+      // Without stateless tickets OpenSSL issues TLS 1.3 stateful tickets: session IDs in our cache.
+      ...(this.#tickets ? {} : { secureOptions: cryptoConstants.SSL_OP_NO_TICKET }),
       handshakeTimeout: config.handshakeTimeoutMs,
     });
     this.#server.on('secureConnection', (socket: tls.TLSSocket) => this.#adopt(socket));
-    const cache = config.sessionCache;
-    if (t.resumption.enabled && cache) {
+    if (cache) {
       this.#server.on('newSession', (id: Buffer, data: Buffer, done: () => void) => {
-        cache.set(id, data);
+        // With stateless tickets a TLS 1.3 session is never looked up by ID: do not keep it.
+        if (!this.#tickets || storedSessionVersion(data) !== TLS13) cache.set(id, data);
         done();
       });
       this.#server.on('resumeSession', (id: Buffer, done: (err: Error | null, data: Buffer | null) => void) => {
-        done(null, cache.get(id) ?? null);
+        done(null, cache.get(id) ?? this.#pskOfferSession(id) ?? null);
       });
     }
     // Handshake errors reach the channel through its Duplex being destroyed; keep this quiet.
@@ -104,6 +122,54 @@ export class TlsEndpoint {
     const channel = new TlsChannel(this, log, () => stats.openConnections--);
     this.#server.emit('connection', channel.duplex);
     return channel;
+  }
+
+  /**
+   * The abbreviated TLS 1.2 handshake without OpenSSL for a ClientHello that resumes a session
+   * this endpoint can serve that way (fast-resumption.ts); undefined otherwise.
+   */
+  resumeFast(records: Buffer, log: EapLogger): FastResumedConnection | undefined {
+    if (!this.#fastResumption || !this.#cache || this.minVersion === 'TLSv1.3') return undefined;
+    return startFastResumption(records, {
+      cache: this.#cache,
+      sessionIdContext: Buffer.from(this.#sessionIdContext, 'latin1'),
+      tls13: this.maxVersion === 'TLSv1.3',
+      log,
+    });
+  }
+
+  /** Keeps the checked client certificate with session `id` (a full TLS 1.2 handshake of this endpoint). */
+  rememberPeer(id: Buffer, peer: PeerCertificate): void {
+    if (this.#fastResumption) this.#cache?.attachPeer(id, peer);
+  }
+
+  /**
+   * TLS 1.3 stateful tickets are session IDs in our cache, but Node's 'resumeSession' only tells
+   * us the ClientHello's legacy session ID. A channel registers the ticket its ClientHello offers
+   * under that legacy ID before OpenSSL sees the hello. Returns the key to forget, if any.
+   */
+  notePskOffer(records: Buffer): Buffer | undefined {
+    if (!this.#cache || this.#tickets || this.maxVersion !== 'TLSv1.3') return undefined;
+    const hello = parseClientHello(records);
+    if (!hello || hello.sessionId.length === 0) return undefined;
+    const psk = hello.extensions.find((e) => e.type === ExtensionType.PreSharedKey);
+    const ticket = psk ? pskIdentities(psk.data)?.[0] : undefined;
+    if (!ticket) return undefined;
+    const legacyId = Buffer.from(hello.sessionId);
+    this.#pskOffers.set(legacyId.toString('latin1'), Buffer.from(ticket));
+    return legacyId;
+  }
+
+  forgetPskOffer(legacyId: Buffer): void {
+    this.#pskOffers.delete(legacyId.toString('latin1'));
+  }
+
+  #pskOfferSession(legacyId: Buffer): Buffer | undefined {
+    const key = legacyId.toString('latin1');
+    const ticket = this.#pskOffers.get(key);
+    if (!ticket) return undefined;
+    this.#pskOffers.delete(key);
+    return this.#cache?.get(ticket);
   }
 
   /** Runs `push` with `channel` marked as the one whose socket may finish now. */

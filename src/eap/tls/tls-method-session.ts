@@ -11,7 +11,7 @@ import { EapDecodeError } from '../errors.js';
 import { OutgoingTlsMessage, fragmentPayloadSize } from './fragmentation.js';
 import { decodeEapTlsFrame, encodeEapTlsFrame, isEapTlsAck, type EapTlsFrame } from './framing.js';
 import { TlsMessageReassembler } from './reassembly.js';
-import type { TlsChannel, TlsTunnel } from './tls-channel.js';
+import type { ServerTlsConnection, TlsTunnel } from './tls-channel.js';
 import type { TlsEndpoint } from './tls-endpoint.js';
 
 export type TunnelAction =
@@ -58,7 +58,7 @@ export class TlsMethodSession implements EapMethodSession {
   readonly #config: TlsMethodSessionConfig;
   readonly #ctx: EapSessionContext;
   readonly #reassembler: TlsMessageReassembler;
-  #channel: TlsChannel | undefined;
+  #channel: ServerTlsConnection | undefined;
   #state: SessionState = 'START';
   #outgoing: OutgoingTlsMessage | undefined;
   #pendingEnd: PendingEnd | undefined;
@@ -126,8 +126,15 @@ export class TlsMethodSession implements EapMethodSession {
     if (part.kind === 'more') return this.#request(encodeEapTlsFrame({ version: this.#config.version }));
 
     if (this.#state === 'START') {
-      this.#channel = this.#config.endpoint.openChannel(this.#ctx.log);
       this.#setState('HANDSHAKE');
+      // A returning EAP-TLS 1.2 peer may be resumed without OpenSSL; its ClientHello is answered already.
+      const fast = this.#config.endpoint.resumeFast(part.message, this.#ctx.log);
+      if (fast) {
+        this.#ctx.log.debug({ method: this.#config.name }, 'TLS 1.2 session-ID resumption answered without OpenSSL');
+        this.#channel = fast;
+        return this.#afterFeed(fast, info);
+      }
+      this.#channel = this.#config.endpoint.openChannel(this.#ctx.log);
     }
     const channel = this.#channel;
     if (!channel) return this.#failNow('TLS channel missing');
@@ -135,7 +142,7 @@ export class TlsMethodSession implements EapMethodSession {
     return this.#afterFeed(channel, info);
   }
 
-  async #afterFeed(channel: TlsChannel, info: EapResponseInfo): Promise<MethodStep> {
+  async #afterFeed(channel: ServerTlsConnection, info: EapResponseInfo): Promise<MethodStep> {
     if (channel.phase === 'FAILED' || channel.phase === 'CLOSED') {
       const reason = channel.failureReason ?? 'TLS failed';
       // RFC 5216 §2.1.3: an alert OpenSSL produced goes to the peer before EAP-Failure.
@@ -160,7 +167,7 @@ export class TlsMethodSession implements EapMethodSession {
     return this.#afterAction(channel, action, info);
   }
 
-  #afterAction(channel: TlsChannel, action: TunnelAction, info: EapResponseInfo): MethodStep {
+  #afterAction(channel: ServerTlsConnection, action: TunnelAction, info: EapResponseInfo): MethodStep {
     if (channel.phase === 'FAILED' || channel.phase === 'CLOSED') return this.#failNow(channel.failureReason ?? 'TLS failed');
     if (action.kind === 'fail') return this.#failNow(action.reason, action.certificate);
 

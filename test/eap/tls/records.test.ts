@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HandshakeType, alertName, helloRandom, plaintextAlert } from '../../../src/eap/tls/records.js';
+import { HandshakeType, alertName, helloRandom, helloSessionId, plaintextAlert } from '../../../src/eap/tls/records.js';
 
 function record(type: number, body: Buffer): Buffer {
   const head = Buffer.from([type, 3, 3, 0, 0]);
@@ -26,6 +26,14 @@ describe('TLS record peeks', () => {
     expect(helloRandom(hello(1, random).subarray(0, 20), 1)).toBeUndefined();
     expect(helloRandom(Buffer.from('garbage'), 1)).toBeUndefined();
     expect(plaintextAlert(Buffer.from([21, 3, 3]))).toBeUndefined();
+  });
+
+  it('finds the ServerHello session ID (empty when the server will issue a ticket instead)', () => {
+    const id = Buffer.alloc(32, 0x42);
+    const withId = record(22, Buffer.concat([Buffer.from([2, 0, 0, 2 + 32 + 1 + 32]), Buffer.from([3, 3]), random, Buffer.from([32]), id]));
+    expect(helloSessionId(withId, HandshakeType.ServerHello)).toEqual(id);
+    expect(helloSessionId(hello(HandshakeType.ServerHello, random), HandshakeType.ServerHello)).toEqual(Buffer.alloc(0));
+    expect(helloSessionId(withId.subarray(0, withId.length - 1), HandshakeType.ServerHello)).toBeUndefined();
   });
 
   it('reads a fatal protocol_version alert', () => {

@@ -1,5 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TlsSessionCache } from '../../../src/eap/tls/session-cache.js';
+import { makeTestPki } from '../../support/pki.js';
+import { fullHandshake, type FullHandshake } from './resumption-harness.js';
 
 const id = (n: number): Buffer => Buffer.from([n]);
 
@@ -30,5 +32,44 @@ describe('TlsSessionCache', () => {
     vi.setSystemTime(Date.now() + 61_000);
     expect(c.get(id(1))).toBeUndefined();
     expect(c.size).toBe(0);
+  });
+});
+
+describe('TlsSessionCache: sessions kept for fast resumption', () => {
+  const pki = makeTestPki();
+  let full: FullHandshake;
+  beforeAll(async () => {
+    full = await fullHandshake(pki);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('keeps a checked client certificate only with a readable TLS 1.2 session it holds', () => {
+    const c = new TlsSessionCache(10, 60);
+    expect(c.attachPeer(full.sessionId, full.peer)).toBe(false); // not stored
+    c.set(full.sessionId, full.sessionDer);
+    expect(c.resumable(full.sessionId)).toBeUndefined();
+    expect(c.attachPeer(full.sessionId, full.peer)).toBe(true);
+    expect(c.resumable(full.sessionId)).toMatchObject({ peer: full.peer, session: { sessionId: full.sessionId, extendedMasterSecret: true } });
+    c.set(id(2), Buffer.from('not a session'));
+    expect(c.attachPeer(id(2), full.peer)).toBe(false);
+    // Stored under another ID than its own: refused.
+    c.set(id(3), full.sessionDer);
+    expect(c.attachPeer(id(3), full.peer)).toBe(false);
+  });
+
+  it('forgets a session on delete and at the end of its lifetime', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const c = new TlsSessionCache(10, 60);
+    c.set(full.sessionId, full.sessionDer);
+    c.attachPeer(full.sessionId, full.peer);
+    vi.setSystemTime(Date.now() + 61_000);
+    expect(c.resumable(full.sessionId)).toBeUndefined();
+    c.set(full.sessionId, full.sessionDer);
+    c.attachPeer(full.sessionId, full.peer);
+    c.delete(full.sessionId);
+    expect(c.resumable(full.sessionId)).toBeUndefined();
+    expect(c.get(full.sessionId)).toBeUndefined();
   });
 });

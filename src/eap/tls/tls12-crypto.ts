@@ -1,0 +1,188 @@
+/**
+ * TLS 1.2 key schedule pieces for an abbreviated (session-ID) handshake: the PRF (RFC 5246 §5),
+ * the key block (§6.3), Finished (§7.4.9) and AES-GCM records (RFC 5288: nonce = write_IV(4) ‖
+ * nonce_explicit(8); additional data = seq_num ‖ type ‖ version ‖ length, RFC 5246 §6.2.3.3).
+ * Only the AEAD suites below; nothing else is attempted.
+ *
+ * One resumption needs ~16 HMACs. node:crypto's createHmac re-fetches the digest from OpenSSL 3's
+ * provider store every time (several µs each), so the HMACs run on hash-wasm's reusable SHA-2
+ * hashers instead: the key's ipad/opad states are computed once per PRF call and reloaded (RFC 2104).
+ * AES-GCM stays on node:crypto.
+ */
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createSHA256, createSHA384, type IHasher } from 'hash-wasm';
+
+export type PrfHash = 'sha256' | 'sha384';
+
+export interface AeadSuite {
+  id: number;
+  name: string;
+  cipher: 'aes-128-gcm' | 'aes-256-gcm';
+  keyLength: 16 | 32;
+  prfHash: PrfHash;
+}
+
+const suite = (id: number, name: string, keyLength: 16 | 32, prfHash: PrfHash): AeadSuite => ({
+  id,
+  name,
+  cipher: keyLength === 16 ? 'aes-128-gcm' : 'aes-256-gcm',
+  keyLength,
+  prfHash,
+});
+
+/** RFC 5289 ECDHE suites with AES-GCM (the key exchange does not matter once the session exists). */
+export const AEAD_SUITES: ReadonlyMap<number, AeadSuite> = new Map(
+  [
+    suite(0xc02b, 'ECDHE-ECDSA-AES128-GCM-SHA256', 16, 'sha256'),
+    suite(0xc02c, 'ECDHE-ECDSA-AES256-GCM-SHA384', 32, 'sha384'),
+    suite(0xc02f, 'ECDHE-RSA-AES128-GCM-SHA256', 16, 'sha256'),
+    suite(0xc030, 'ECDHE-RSA-AES256-GCM-SHA384', 32, 'sha384'),
+  ].map((s) => [s.id, s]),
+);
+
+const FIXED_IV_LENGTH = 4;
+const EXPLICIT_NONCE_LENGTH = 8;
+export const GCM_TAG_LENGTH = 16;
+export const VERIFY_DATA_LENGTH = 12;
+const RECORD_HEADER_LENGTH = 5;
+const TLS12 = 0x0303;
+
+// Created once at module load (top-level await): every function below is synchronous, so the two
+// hashers are never used by two computations at once.
+const HASHERS: Readonly<Record<PrfHash, IHasher>> = { sha256: await createSHA256(), sha384: await createSHA384() };
+
+/** HMAC under one key: the hasher states after the ipad and the opad block. */
+class HmacKey {
+  readonly #hasher: IHasher;
+  readonly #inner: Uint8Array;
+  readonly #outer: Uint8Array;
+
+  constructor(hash: PrfHash, key: Uint8Array) {
+    const h = HASHERS[hash];
+    this.#hasher = h;
+    const k = new Uint8Array(h.blockSize);
+    if (key.length > h.blockSize) k.set(h.init().update(key).digest('binary'));
+    else k.set(key);
+    const pad = new Uint8Array(h.blockSize);
+    for (let i = 0; i < pad.length; i++) pad[i] = k[i]! ^ 0x36;
+    this.#inner = h.init().update(pad).save();
+    for (let i = 0; i < pad.length; i++) pad[i] = k[i]! ^ 0x5c;
+    this.#outer = h.init().update(pad).save();
+    k.fill(0);
+    pad.fill(0);
+  }
+
+  mac(a: Uint8Array, b?: Uint8Array): Uint8Array {
+    const h = this.#hasher.load(this.#inner).update(a);
+    if (b) h.update(b);
+    const inner = h.digest('binary');
+    return this.#hasher.load(this.#outer).update(inner).digest('binary');
+  }
+}
+
+/** PRF(secret, label, seed) = P_hash(secret, label ‖ seed), truncated to `length`. */
+export function tls12Prf(hash: PrfHash, secret: Buffer, label: string, seed: Buffer, length: number): Buffer {
+  const key = new HmacKey(hash, secret);
+  const labelSeed = Buffer.concat([Buffer.from(label, 'latin1'), seed]);
+  const out = Buffer.allocUnsafe(length);
+  let a: Uint8Array = labelSeed; // A(0)
+  let filled = 0;
+  while (filled < length) {
+    a = key.mac(a); // A(i) = HMAC(secret, A(i-1))
+    const block = key.mac(a, labelSeed);
+    const n = Math.min(block.length, length - filled);
+    out.set(block.subarray(0, n), filled);
+    filled += n;
+  }
+  return out;
+}
+
+/** A running handshake transcript hash on the shared hasher: its state is saved between uses. */
+export class TranscriptHash {
+  readonly #hasher: IHasher;
+  #state: Uint8Array;
+
+  constructor(hash: PrfHash) {
+    this.#hasher = HASHERS[hash];
+    this.#state = this.#hasher.init().save();
+  }
+
+  update(...messages: Uint8Array[]): this {
+    const h = this.#hasher.load(this.#state);
+    for (const m of messages) h.update(m);
+    this.#state = h.save();
+    return this;
+  }
+
+  /** Hash of everything so far (the transcript can go on). */
+  digest(): Buffer {
+    return Buffer.from(this.#hasher.load(this.#state).digest('binary'));
+  }
+}
+
+export interface RecordKeys {
+  clientKey: Buffer;
+  serverKey: Buffer;
+  clientIv: Buffer;
+  serverIv: Buffer;
+}
+
+/** key_block = PRF(master, "key expansion", server_random ‖ client_random); AEAD suites have no MAC keys. */
+export function keyBlock(s: AeadSuite, masterSecret: Buffer, clientRandom: Buffer, serverRandom: Buffer): RecordKeys {
+  const k = s.keyLength;
+  const block = tls12Prf(s.prfHash, masterSecret, 'key expansion', Buffer.concat([serverRandom, clientRandom]), 2 * k + 2 * FIXED_IV_LENGTH);
+  return {
+    clientKey: block.subarray(0, k),
+    serverKey: block.subarray(k, 2 * k),
+    clientIv: block.subarray(2 * k, 2 * k + FIXED_IV_LENGTH),
+    serverIv: block.subarray(2 * k + FIXED_IV_LENGTH, 2 * k + 2 * FIXED_IV_LENGTH),
+  };
+}
+
+/** verify_data = PRF(master, "client finished" | "server finished", Hash(handshake_messages))[0..11]. */
+export function finishedVerifyData(s: AeadSuite, masterSecret: Buffer, sender: 'client' | 'server', transcriptHash: Buffer): Buffer {
+  return tls12Prf(s.prfHash, masterSecret, `${sender} finished`, transcriptHash, VERIFY_DATA_LENGTH);
+}
+
+function additionalData(seq: bigint, type: number, plaintextLength: number): Buffer {
+  const ad = Buffer.allocUnsafe(13);
+  ad.writeBigUInt64BE(seq, 0);
+  ad[8] = type;
+  ad.writeUInt16BE(TLS12, 9);
+  ad.writeUInt16BE(plaintextLength, 11);
+  return ad;
+}
+
+/** One GenericAEADCipher record, nonce_explicit = the sequence number (as OpenSSL does). */
+export function sealRecord(s: AeadSuite, key: Buffer, iv: Buffer, seq: bigint, type: number, plaintext: Buffer): Buffer {
+  const explicit = Buffer.allocUnsafe(EXPLICIT_NONCE_LENGTH);
+  explicit.writeBigUInt64BE(seq, 0);
+  const cipher = createCipheriv(s.cipher, key, Buffer.concat([iv, explicit]), { authTagLength: GCM_TAG_LENGTH });
+  cipher.setAAD(additionalData(seq, type, plaintext.length));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  const fragmentLength = EXPLICIT_NONCE_LENGTH + body.length + GCM_TAG_LENGTH;
+  const out = Buffer.allocUnsafe(RECORD_HEADER_LENGTH + fragmentLength);
+  out[0] = type;
+  out.writeUInt16BE(TLS12, 1);
+  out.writeUInt16BE(fragmentLength, 3);
+  explicit.copy(out, RECORD_HEADER_LENGTH);
+  body.copy(out, RECORD_HEADER_LENGTH + EXPLICIT_NONCE_LENGTH);
+  cipher.getAuthTag().copy(out, RECORD_HEADER_LENGTH + EXPLICIT_NONCE_LENGTH + body.length);
+  return out;
+}
+
+/** The plaintext of one record's fragment, or undefined when it does not authenticate. */
+export function openRecord(s: AeadSuite, key: Buffer, iv: Buffer, seq: bigint, type: number, fragment: Buffer): Buffer | undefined {
+  if (fragment.length < EXPLICIT_NONCE_LENGTH + GCM_TAG_LENGTH) return undefined;
+  const explicit = fragment.subarray(0, EXPLICIT_NONCE_LENGTH);
+  const body = fragment.subarray(EXPLICIT_NONCE_LENGTH, fragment.length - GCM_TAG_LENGTH);
+  const tag = fragment.subarray(fragment.length - GCM_TAG_LENGTH);
+  try {
+    const decipher = createDecipheriv(s.cipher, key, Buffer.concat([iv, explicit]), { authTagLength: GCM_TAG_LENGTH });
+    decipher.setAAD(additionalData(seq, type, body.length));
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(body), decipher.final()]);
+  } catch {
+    return undefined;
+  }
+}
