@@ -180,7 +180,8 @@ export class SessionReauthorizer {
       const sessions = this.#openSessions(a);
       if (!nas || sessions.length === 0) continue; // not online (or the NAS is no longer configured)
       const why = changes.find((c) => c.macs.includes(a.mac ?? '') || (c.udid && c.udid === a.request.udid));
-      const reason = `posture ${why ? `${why.from} → ${why.to} (${why.source})` : 'changed'}: rule "${a.rule}" → "${decision.rule}"`;
+      const what = !why ? 'posture changed' : why.from === why.to ? `Jamf facts changed, posture ${why.to} (${why.source})` : `posture ${why.from} → ${why.to} (${why.source})`;
+      const reason = `${what}: rule "${a.rule}" → "${decision.rule}"`;
       const previous = a.rule;
       // Acted on once: a repeated event finds the new signature and sends nothing.
       a.signature = decision.signature;

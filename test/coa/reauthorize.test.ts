@@ -141,8 +141,11 @@ describe('posture change → re-evaluate live sessions → CoA', () => {
     expect(disconnects.filter((r) => attributeText(r, 31) === csid(macs[2]))).toHaveLength(2);
     expect(disconnects.filter((r) => attributeText(r, 31) === csid(macs[1]))).toHaveLength(1);
 
-    const log = t.server.db.prepare("SELECT mac, action, result, detail FROM coa_log WHERE mac IN (?, ?) AND action = 'disconnect'").all(macs[1], macs[2]) as { mac: string; result: string; detail: string }[];
-    expect(log.find((r) => r.mac === macs[1])).toMatchObject({ result: 'nak', detail: expect.stringContaining('Session Context Not Found (503)') });
+    const log = t.server.db.prepare("SELECT mac, reason, action, result, detail FROM coa_log WHERE mac IN (?, ?) AND action = 'disconnect'").all(macs[1], macs[2]) as { mac: string; result: string; detail: string }[];
+    expect(log.find((r) => r.mac === macs[1])).toMatchObject({
+      result: 'nak', detail: expect.stringContaining('Session Context Not Found (503)'),
+      reason: 'Jamf facts changed, posture non-compliant (poll): rule "mab-remediation" → "blocked-model"',
+    });
     expect(log.find((r) => r.mac === macs[2])).toMatchObject({ result: 'timeout' });
   }, 30_000);
 });
