@@ -5,6 +5,7 @@ import { Secret } from '../log/secret.js';
 import type { PolicySource } from '../policy/compile.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { formatPath, issueMessage, locate, type YamlPath } from './yaml-locate.js';
+import { resolveSecret } from './secrets.js';
 import { configSchema, parseListen, type RawConfig, type SecretRef } from './schema.js';
 import { jamfConfigFromSection, type JamfConfig } from '../jamf/config.js';
 import { pushSettingsFromSection, type PushSettings } from '../push/config.js';
@@ -86,23 +87,6 @@ export interface CoaSettings {
 
 type Path = YamlPath;
 
-function resolveSecret(ref: SecretRef, baseDir: string, problem: (msg: string) => void): Secret {
-  if (typeof ref === 'string') return new Secret(ref, 'inline');
-  if ('env' in ref) {
-    const v = process.env[ref.env];
-    if (v === undefined || v === '') problem(`environment variable ${ref.env} is not set or empty`);
-    return new Secret(v ?? '', `env ${ref.env}`);
-  }
-  const path = resolve(baseDir, ref.file);
-  try {
-    const v = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-    if (!v) problem(`secret file ${path} is empty`);
-    return new Secret(v, `file ${path}`);
-  } catch (err) {
-    problem(`cannot read secret file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    return new Secret('', `file ${path}`);
-  }
-}
 
 function parseNetwork(text: string): NasClientConfig['networks'][number] {
   const [address, bits] = text.split('/');

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { Secret } from '../log/secret.js';
+import type { Secret } from '../log/secret.js';
+import { resolveSecret } from '../config/secrets.js';
 
 // The `jamf:` section of the config file (snake_case, as admins write it) and the resolved settings the
 // client runs on. The lead plugs `jamfSectionSchema` into the config schema and calls `jamfConfigFromSection`.
@@ -109,22 +109,6 @@ function normaliseUrl(text: string, problem: JamfProblem, warnings: string[]): s
   return out;
 }
 
-function readSecret(ref: JamfSection['client_secret'], baseDir: string, problem: JamfProblem): Secret {
-  if ('env' in ref) {
-    const v = process.env[ref.env];
-    if (v === undefined || v === '') problem(['client_secret'], `environment variable ${ref.env} is not set or empty`);
-    return new Secret(v ?? '', `env ${ref.env}`);
-  }
-  const path = resolve(baseDir, ref.file);
-  try {
-    const v = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-    if (!v) problem(['client_secret'], `secret file ${path} is empty`);
-    return new Secret(v, `file ${path}`);
-  } catch (err) {
-    problem(['client_secret'], `cannot read secret file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    return new Secret('', `file ${path}`);
-  }
-}
 
 /**
  * Turns a validated `jamf:` section into JamfConfig: reads the secret, resolves ca_file against the config
@@ -137,7 +121,7 @@ export function jamfConfigFromSection(section: JamfSection, baseDir: string, pro
   const config: JamfConfig = {
     url,
     clientId: section.client_id,
-    clientSecret: readSecret(section.client_secret, baseDir, problem),
+    clientSecret: resolveSecret(section.client_secret, baseDir, (message) => problem(['client_secret'], message)),
     computerGroups: dedupe(section.computer_groups),
     mobileGroups: dedupe(section.mobile_device_groups),
     pollIntervalSeconds: section.poll_interval_seconds,

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { Secret } from '../log/secret.js';
+import type { Secret } from '../log/secret.js';
+import { resolveSecret } from '../config/secrets.js';
 
 // The `push:` section (snake_case, as admins write it) and the resolved settings the receiver runs on. The
 // config loader plugs `pushSectionSchema` into the file's schema and calls `pushSettingsFromSection`.
@@ -151,23 +151,6 @@ function parseListen(s: string): { address: string; port: number } | undefined {
   return port <= 65535 ? { address: m[1], port } : undefined;
 }
 
-function readSecret(ref: SecretRef, baseDir: string, problem: (message: string) => void): Secret {
-  if (typeof ref === 'string') return new Secret(ref, 'inline');
-  if ('env' in ref) {
-    const v = process.env[ref.env];
-    if (v === undefined || v === '') problem(`environment variable ${ref.env} is not set or empty`);
-    return new Secret(v ?? '', `env ${ref.env}`);
-  }
-  const path = resolve(baseDir, ref.file);
-  try {
-    const v = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-    if (!v) problem(`secret file ${path} is empty`);
-    return new Secret(v, `file ${path}`);
-  } catch (err) {
-    problem(`cannot read secret file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    return new Secret('', `file ${path}`);
-  }
-}
 
 /** https:// anywhere; http:// only to a loopback host (tests, a local relay). */
 function checkFetchUrl(url: string, path: (string | number)[], problem: PushProblem): void {
@@ -203,15 +186,15 @@ export function pushSettingsFromSection(section: PushSection, baseDir: string, p
     certificate: file(section.tls.certificate),
     privateKey: file(section.tls.private_key),
     privateKeyPassword: section.tls.private_key_password
-      ? readSecret(section.tls.private_key_password, baseDir, secret(['tls', 'private_key_password'])) : undefined,
+      ? resolveSecret(section.tls.private_key_password, baseDir, secret(['tls', 'private_key_password'])) : undefined,
   };
 
   let jamfWebhook: JamfWebhookSettings | undefined;
   if (section.jamf_webhook) {
     const a = section.jamf_webhook.auth;
     const auth: WebhookAuth = a.basic
-      ? { kind: 'basic', username: a.basic.username, password: readSecret(a.basic.password, baseDir, secret(['jamf_webhook', 'auth', 'basic', 'password'])) }
-      : { kind: 'header', name: a.header!.name, value: readSecret(a.header!.value, baseDir, secret(['jamf_webhook', 'auth', 'header', 'value'])) };
+      ? { kind: 'basic', username: a.basic.username, password: resolveSecret(a.basic.password, baseDir, secret(['jamf_webhook', 'auth', 'basic', 'password'])) }
+      : { kind: 'header', name: a.header!.name, value: resolveSecret(a.header!.value, baseDir, secret(['jamf_webhook', 'auth', 'header', 'value'])) };
     const s = auth.kind === 'basic' ? auth.password : auth.value;
     if (s.length > 0 && s.length < 16) problem(['jamf_webhook', 'auth'], 'the webhook secret is shorter than 16 characters; use 24 or more random characters');
     if (auth.kind === 'basic' && auth.username.includes(':')) problem(['jamf_webhook', 'auth', 'basic', 'username'], 'must not contain ":" (Basic authentication splits on it)');
@@ -235,7 +218,7 @@ export function pushSettingsFromSection(section: PushSection, baseDir: string, p
       metadataUrl,
       jwksUri: s.jwks_uri,
       caFile: s.ca_file ? file(s.ca_file) : undefined,
-      authorization: s.authorization ? readSecret(s.authorization, baseDir, secret(['ssf', 'authorization'])) : undefined,
+      authorization: s.authorization ? resolveSecret(s.authorization, baseDir, secret(['ssf', 'authorization'])) : undefined,
       algorithms: [...new Set(s.algorithms)],
       clockSkewSeconds: s.clock_skew_seconds,
       maxAgeSeconds: s.max_age_seconds,
@@ -243,7 +226,7 @@ export function pushSettingsFromSection(section: PushSection, baseDir: string, p
       replayCacheSize: s.replay_cache_size,
       poll: s.poll && {
         endpointUrl: s.poll.endpoint_url,
-        authorization: s.poll.authorization ? readSecret(s.poll.authorization, baseDir, secret(['ssf', 'poll', 'authorization'])) : undefined,
+        authorization: s.poll.authorization ? resolveSecret(s.poll.authorization, baseDir, secret(['ssf', 'poll', 'authorization'])) : undefined,
         intervalMs: s.poll.interval_seconds * 1000,
         maxEvents: s.poll.max_events,
       },
