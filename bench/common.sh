@@ -1,7 +1,8 @@
 # bench/common.sh -- sourced by the bench scripts: start/stop a private portcullis, run the load generator.
 # Env knobs:
 #   P_AUTH_PORT=18122 P_ACCT_PORT=18132   portcullis ports (127.0.0.1 only; FreeRADIUS anchor uses 18120/18130)
-#   SECRET=testing123  MAB_MACS=1000      client secret; MACs 020000000001.. in mab.allow (same set as the anchor)
+#   SECRET=testing123  MAB_MACS=1000      client secret; MACs 020000000001.. allowed by the policy (same set as the anchor)
+#   LEGACY_MAB_CONFIG=1                   write mab.allow instead of a policy (P_ROOT builds older than the policy engine)
 #   STORE_SYNC=full|normal                SQLite synchronous (full = every Accounting-Response after fsync)
 #   DUP_WINDOW=30                         server.duplicate_window_seconds (RFC 5080 reply cache lifetime)
 #   SERVER_CPUS=<list>                    pin the server (taskset -c), e.g. 1
@@ -28,6 +29,34 @@ build_bench() {
 }
 LOAD_JS="$BENCH_DIR/.build/radius-load.js"
 
+# policy_yaml : the policy: section of the bench config. MAB is decided by the policy, so the bench MACs are a
+# label and an allow rule placed where a real site would have it: after a guest-SSID block and the certificate
+# rules, before the password rule, with a VLAN. A MAB request is tested against every rule before its own.
+policy_yaml() {
+  cat <<'YAML'
+policy:
+  vlans: {corp: 10, devices: 20, remediation: 999}
+  labels:
+    guest-wifi: {ssid: [Guest, Visitors]}
+    device-certificate: {method: eap-tls}
+    jamf-compliant: {mdm: {provider: jamf, state: compliant}}
+    staff-password: {method: [eap-ttls, peap]}
+    bench-macs:
+      method: mab
+      mac:
+YAML
+  for i in $(seq 1 "$MAB_MACS"); do printf '        - "020000%06x"\n' "$i"; done
+  cat <<'YAML'
+  rules:
+    - {name: guests-blocked, match: [guest-wifi], action: block}
+    - {name: corp-compliant, match: [device-certificate, jamf-compliant], action: allow, apply: {vlan: corp}}
+    - {name: corp-remediation, match: [device-certificate], action: allow, apply: {vlan: remediation, session_timeout: 3600}}
+    - {name: mab-devices, match: [bench-macs], action: allow, apply: {vlan: devices}}
+    - {name: staff-with-password, match: [staff-password], action: allow, apply: {vlan: corp}}
+  default: block
+YAML
+}
+
 # start_portcullis DIR : config + store under DIR, pid in DIR/portcullis.pid
 start_portcullis() {
   local dir=$1
@@ -46,9 +75,14 @@ start_portcullis() {
     echo "store: {path: $dir/portcullis.db, synchronous: $STORE_SYNC}"
     echo "clients:"
     echo "  - {name: localhost, address: 127.0.0.1, secret: $SECRET}"
-    echo "mab:"
-    echo "  allow:"
-    for i in $(seq 1 "$MAB_MACS"); do printf '    - "020000%06x"\n' "$i"; done
+    if [ "${LEGACY_MAB_CONFIG:-0}" = 1 ]; then
+      # builds from before the policy engine (P_ROOT of an older commit) read the MACs from mab.allow
+      echo "mab:"
+      echo "  allow:"
+      for i in $(seq 1 "$MAB_MACS"); do printf '    - "020000%06x"\n' "$i"; done
+    else
+      policy_yaml
+    fi
   } > "$dir/config.yaml"
   # shellcheck disable=SC2086
   (cd "${P_ROOT:-$REPO}" && exec env ${SERVER_ENV:-} setsid $(pin "${SERVER_CPUS:-}") node ${NODE_FLAGS:-} dist/cli/index.js serve -c "$dir/config.yaml" \

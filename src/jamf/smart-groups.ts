@@ -33,7 +33,7 @@ export interface ComputerGroupMembers {
 
 export interface MobileGroupMembers {
   ids: string[];
-  /** Mobile membership rows are full inventory summaries. */
+  /** Mobile membership rows are full inventory summaries: the devices of the members asked for. */
   devices: JamfDevice[];
 }
 
@@ -95,20 +95,27 @@ export async function resolveMobileGroup(http: JamfHttp, name: string): Promise<
   return http.firstAvailable<ResolvedGroup | undefined>('mobile-groups', [pro('v2'), pro('v1'), classic]);
 }
 
-export async function mobileGroupMembers(http: JamfHttp, groupId: string): Promise<MobileGroupMembers> {
+/**
+ * Members of a smart mobile device group. `describe` says which members' rows to turn into devices (a sync
+ * only needs those missing from the inventory list; the others would be a second copy of most of the fleet).
+ */
+export async function mobileGroupMembers(http: JamfHttp, groupId: string, describe: (id: string) => boolean = () => true): Promise<MobileGroupMembers> {
   const id = encodeURIComponent(groupId);
+  const split = (rows: (JamfDevice | string)[]) => ({
+    ids: rows.map((r) => (typeof r === 'string' ? r : r.jamfId)),
+    devices: rows.filter((r): r is JamfDevice => typeof r !== 'string'),
+  });
   const pro = (version: 'v2' | 'v1') => async () => {
-    const devices = await fetchAllPages(http, {
+    const rows = await fetchAllPages(http, {
       path: `api/${version}/mobile-device-groups/smart-group-membership/${id}`,
       params: [['sort', 'mobileDeviceId:asc']],
       pageSize: pageSize(http),
-    }, inventoryListMobileDeviceSchema, (r) => r.mobileDeviceId, mobileFromInventoryList);
-    return { ids: devices.map((d) => d.jamfId), devices };
+    }, inventoryListMobileDeviceSchema, (r) => r.mobileDeviceId, (r) => (describe(r.mobileDeviceId) ? mobileFromInventoryList(r) : r.mobileDeviceId));
+    return split(rows);
   };
   const classic = async () => {
     const res = await http.get(`JSSResource/mobiledevicegroups/id/${id}`, classicMobileGroupSchema);
-    const devices = res.mobile_device_group.mobile_devices.map(mobileFromClassicRow);
-    return { ids: devices.map((d) => d.jamfId), devices };
+    return split(res.mobile_device_group.mobile_devices.map((r) => (describe(r.id) ? mobileFromClassicRow(r) : r.id)));
   };
   return http.firstAvailable<MobileGroupMembers>('mobile-group-members', [pro('v2'), pro('v1'), classic]);
 }

@@ -138,13 +138,14 @@ export async function fetchFleet(http: JamfHttp, options: FetchFleetOptions = {}
   };
   const mobiles = async () => {
     if (mobileGroups.length === 0) return undefined;
-    const [groups, inventory] = await Promise.all([
-      readGroups(mobileGroups, 'mobile', async (name) => {
-        const group = await resolveMobileGroup(http, name);
-        return group && { group, ...(await mobileGroupMembers(http, group.id)) };
-      }, failures),
-      listMobileDevices(http, progress('mobile')),
-    ]);
+    // Inventory first: membership rows are whole device summaries, needed only for members the inventory
+    // list lacks (enrolled while we read); turning every row into a device would copy most mobiles twice.
+    const inventory = await listMobileDevices(http, progress('mobile'));
+    const listed = new Set(inventory.devices.map((d) => d.jamfId));
+    const groups = await readGroups(mobileGroups, 'mobile', async (name) => {
+      const group = await resolveMobileGroup(http, name);
+      return group && { group, ...(await mobileGroupMembers(http, group.id, (id) => !listed.has(id))) };
+    }, failures);
     return { groups, source: inventory.source, ...tag(inventory.devices, groups) };
   };
 

@@ -65,6 +65,11 @@ export class CompiledPolicy {
   readonly defaultApply: CompiledApply;
   /** Matches per rule since this policy was loaded; the last slot counts the default. */
   readonly hits: Float64Array;
+  /**
+   * Every possible decision, made once: per vendor, one per rule and the default last. A decision depends only
+   * on the rule and the NAS vendor, so an authentication allocates none (they are frozen: callers share them).
+   */
+  readonly #decisions = new Map<Vendor, readonly Decision[]>();
 
   constructor(parts: PolicyParts) {
     this.version = parts.version;
@@ -76,17 +81,26 @@ export class CompiledPolicy {
   }
 
   #decide(index: number, vendor: Vendor): Decision {
+    let decisions = this.#decisions.get(vendor);
+    if (!decisions) {
+      decisions = [...this.rules.map((_, i) => this.#make(i, vendor)), this.#make(-1, vendor)];
+      this.#decisions.set(vendor, decisions);
+    }
+    return decisions[index >= 0 ? index : this.rules.length];
+  }
+
+  #make(index: number, vendor: Vendor): Decision {
     const rule = index >= 0 ? this.rules[index] : undefined;
     const action = rule ? rule.action : this.defaultAction;
     const apply = rule ? rule.apply : this.defaultApply;
-    return {
+    return Object.freeze({
       action,
       rule: rule ? rule.name : 'default',
       ruleIndex: index,
       attributes: action === 'allow' ? (apply.byVendor[vendor] as RawAttribute[]) : (NO_ATTRIBUTES as RawAttribute[]),
       signature: action === 'allow' ? apply.signature[vendor] : 'block',
       policyVersion: this.version,
-    };
+    });
   }
 
   #firstMatch(input: PolicyInput): number {

@@ -7,16 +7,21 @@ import type { DeviceRecord, PostureAnswer, PostureState } from './types.js';
  */
 export class DeviceAnswer implements PostureAnswer {
   readonly state: PostureState;
-  /** The state the record holds when `state` is stale. */
-  readonly lastKnown: DeviceRecord['state'] | undefined;
   readonly device: DeviceRecord;
+  /** The store's update pass that made this answer (tells this sync's answers from the previous ones). */
+  readonly pass: number;
   readonly #clock: () => number;
 
-  constructor(device: DeviceRecord, clock: () => number, stale = false) {
+  constructor(device: DeviceRecord, clock: () => number, pass: number, stale = false) {
     this.state = stale ? 'stale' : device.state;
-    this.lastKnown = stale ? device.state : undefined;
     this.device = device;
+    this.pass = pass;
     this.#clock = clock;
+  }
+
+  /** The state the record holds when `state` is stale. */
+  get lastKnown(): DeviceRecord['state'] | undefined {
+    return this.state === 'stale' ? this.device.state : undefined;
   }
 
   /** Seconds since the record was fetched from Jamf. */
@@ -27,10 +32,10 @@ export class DeviceAnswer implements PostureAnswer {
 
   /** The same device answered while the whole store is stale (rare: allocated per call). */
   asStale(): DeviceAnswer {
-    return new DeviceAnswer(this.device, this.#clock, true);
+    return new DeviceAnswer(this.device, this.#clock, this.pass, true);
   }
 
-  /** Logs and JSON see the age too (a getter is not an own property). */
+  /** Logs and JSON see lastKnown and the age too (getters are not own properties). */
   toJSON(): PostureAnswer {
     return { state: this.state, lastKnown: this.lastKnown, device: this.device, ageSeconds: this.ageSeconds };
   }

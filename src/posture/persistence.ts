@@ -93,6 +93,8 @@ export class PostureSnapshotStore {
 
 /** What `portcullis jamf status` shows. Times are Unix ms. */
 export interface SyncMeta {
+  /** A new random id for every snapshot written: how a server tells another process's sync from its own. */
+  snapshotId?: string;
   lastSuccessAt?: number;
   lastAttemptAt?: number;
   lastDurationMs?: number;

@@ -63,3 +63,14 @@ export function recordFromStored(json: string): DeviceRecord {
   r.state = r.state === 'compliant' ? 'compliant' : 'non-compliant';
   return r;
 }
+
+/**
+ * What policy can see of a record besides the answer's state: the record's own state (`lastKnown` while the
+ * store is stale), managed, kind, model, OS version, UDID, MACs and compliant groups. A change of name,
+ * serial, inventory date or fetch time is not a posture change.
+ */
+export function visiblyChanged(a: DeviceRecord, b: DeviceRecord): boolean {
+  const sameList = (x: readonly string[], y: readonly string[]) => x === y || (x.length === y.length && x.every((v) => y.includes(v)));
+  return a.state !== b.state || a.managed !== b.managed || a.kind !== b.kind || a.model !== b.model || a.osVersion !== b.osVersion
+    || a.udid !== b.udid || !sameList(a.macs, b.macs) || !sameList(a.compliantGroups, b.compliantGroups);
+}

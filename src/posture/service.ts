@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { createJamfClient, type JamfClient } from '../jamf/client.js';
 import type { JamfConfig } from '../jamf/config.js';
-import { fleetDevices } from '../jamf/sync.js';
+import { fleetDevices, type FleetResult } from '../jamf/sync.js';
 import type { Db } from '../store/db.js';
 import { BackgroundLookups } from './lookups.js';
 import { PostureSnapshotStore } from './persistence.js';
@@ -62,19 +62,36 @@ export class PostureService {
 
   async #sync(): Promise<void> {
     const started = Date.now();
+    let result: FleetResult;
     try {
-      const result = await this.client.fetchFleet();
-      if (result.partial && this.store.size > 0) {
-        const message = result.partial.failures.map((f) => `${f.scope}: ${f.message}`).join('; ');
-        this.store.recordFailure(`partial sync: ${message}`, Date.now() - started);
-        this.#log.warn({ failures: result.partial.failures }, 'Jamf sync was partial; the previous snapshot stays in force');
-        return;
-      }
+      result = await this.client.fetchFleet();
+    } catch (err) {
+      this.#failed((err as Error).message, started);
+      this.#log.error({ err: (err as Error).message }, 'Jamf sync failed; the previous snapshot stays in force');
+      return;
+    }
+    if (result.partial && this.store.size > 0) {
+      const message = result.partial.failures.map((f) => `${f.scope}: ${f.message}`).join('; ');
+      this.#failed(`partial sync: ${message}`, started);
+      this.#log.warn({ failures: result.partial.failures }, 'Jamf sync was partial; the previous snapshot stays in force');
+      return;
+    }
+    try {
       const { changes } = this.store.applySnapshot(fleetDevices(result), Date.now() - started);
       this.#log.info({ computers: result.computers.length, mobiles: result.mobiles.length, changes, ms: Date.now() - started }, 'Jamf sync done');
     } catch (err) {
-      this.store.recordFailure((err as Error).message, Date.now() - started);
-      this.#log.error({ err: (err as Error).message }, 'Jamf sync failed; the previous snapshot stays in force');
+      // The store answers from the new fleet already; only the copy on disk is behind.
+      this.#failed(`the snapshot could not be saved: ${(err as Error).message}`, started);
+      this.#log.error({ err: (err as Error).message }, 'Jamf sync done, but saving the snapshot failed: after a restart the server answers from the previous one');
+    }
+  }
+
+  /** Records a failed sync; a database that cannot take even that is logged, never thrown (syncNow never throws). */
+  #failed(message: string, started: number): void {
+    try {
+      this.store.recordFailure(message, Date.now() - started);
+    } catch (err) {
+      this.#log.error({ err: (err as Error).message }, 'recording the failed Jamf sync in the database failed');
     }
   }
 

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { JamfDevice, JamfDeviceKind } from '../jamf/device.js';
 import { DeviceAnswer } from './answer.js';
 import { DeviceIndex } from './device-index.js';
 import { isNormalisedMac, normaliseMac } from './mac.js';
 import type { PostureSnapshotStore, SyncMeta } from './persistence.js';
-import { adoptAsRecord, toRecord } from './record.js';
+import { adoptAsRecord, toRecord, visiblyChanged } from './record.js';
 import type { ChangeSource, DeviceRecord, PostureAnswer, PostureChange, PostureState } from './types.js';
 
 const UNKNOWN: PostureAnswer = Object.freeze({ state: 'unknown' as const });
@@ -47,6 +48,8 @@ export class PostureStore extends EventEmitter<{ change: [PostureChange] }> {
   #announcedStale = true;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Update passes so far: answers carry the pass that made them (see #update). */
+  #pass = 0;
 
   constructor(options: PostureStoreOptions) {
     super();
@@ -55,7 +58,7 @@ export class PostureStore extends EventEmitter<{ change: [PostureChange] }> {
     const p = options.persistence;
     if (p) {
       this.#setMeta(p.loadMeta() ?? {});
-      for (const record of p.iterate()) this.#index.add(this.#answerFor(record));
+      for (const record of p.iterate()) this.#index.add(this.#answerFor(record)); // nobody listens yet
     }
     this.#announcedStale = this.isStale; // nobody is subscribed yet: a stale snapshot is simply stale
     this.#armStaleTimer();
@@ -105,7 +108,7 @@ export class PostureStore extends EventEmitter<{ change: [PostureChange] }> {
 
   /** The record with this serial number (case-insensitive). */
   bySerial(serial: string): DeviceRecord | undefined {
-    return (this.#index.bySerial.get(serial) ?? this.#index.bySerial.get(serial.trim().toUpperCase()))?.device;
+    return (this.#index.bySerial(serial) ?? this.#index.bySerial(serial.trim().toUpperCase()))?.device;
   }
 
   /** Every record (CLI listing). */
@@ -118,32 +121,29 @@ export class PostureStore extends EventEmitter<{ change: [PostureChange] }> {
     const mac = normaliseMac(text);
     const upper = text.trim().toUpperCase();
     const i = this.#index;
-    return ((mac ? i.byMac.get(mac) : undefined) ?? i.byUdid.get(upper) ?? i.bySerial.get(upper) ?? i.byKey(text))?.device;
+    return ((mac ? i.byMac.get(mac) : undefined) ?? i.byUdid.get(upper) ?? i.bySerial(upper) ?? i.byKey(text))?.device;
   }
 
   // ---- updates ---------------------------------------------------------------------------------------
 
   /**
-   * Replaces the fleet with a complete sync result, persisted in one transaction first (a failed write
-   * leaves the previous snapshot in force). Devices whose answer changed (including appearing, disappearing
-   * and stale → fresh) emit one event each.
+   * Replaces the fleet with a complete sync result. Devices whose answer changed (including appearing,
+   * disappearing and stale → fresh) emit one event each, once the whole fleet is in place; then the snapshot
+   * is persisted in one transaction (if that write fails the fleet is still in force here, and the error
+   * reaches the caller).
    *
-   * The store takes the device objects over: each becomes its record (three fields added) rather than
-   * being copied, so a 100,000-device sync does not hold two objects per device. Pass fresh objects (every
-   * fetchFleet result is); objects that already are records are copied.
+   * The index is updated in place: a re-sync overwrites Map entries rather than building a second index
+   * next to the first. The store takes the device objects over: each becomes its record (three fields
+   * added) rather than being copied, so a 100,000-device sync does not hold two objects per device. Pass
+   * fresh objects (every fetchFleet result is); objects that already are records are copied.
    */
   applySnapshot(devices: Iterable<JamfDevice>, durationMs: number): { changes: number } {
     const now = this.#now();
-    const next = new DeviceIndex();
-    for (const d of devices) next.add(this.#answerFor(adoptAsRecord(d, now)));
-    const counts = { computers: 0, mobiles: 0, compliant: 0, nonCompliant: 0 };
-    for (const { device: r } of next.answers()) {
-      counts[r.kind === 'computer' ? 'computers' : 'mobiles']++;
-      counts[r.state === 'compliant' ? 'compliant' : 'nonCompliant']++;
-    }
-    const meta: SyncMeta = { ...this.#meta, lastSuccessAt: now, lastAttemptAt: now, lastDurationMs: durationMs, lastError: undefined, counts };
-    this.#o.persistence?.replaceAll(recordsOf(next), meta);
-    return { changes: this.#replace(next, meta, 'poll') };
+    const records = mapIterable(devices, (d) => adoptAsRecord(d, now));
+    const meta: SyncMeta = { ...this.#meta, snapshotId: randomUUID(), lastSuccessAt: now, lastAttemptAt: now, lastDurationMs: durationMs, lastError: undefined };
+    const changes = this.#update(records, meta, 'poll');
+    this.#o.persistence?.replaceAll(this.records(), this.#meta);
+    return { changes };
   }
 
   /**
@@ -154,13 +154,12 @@ export class PostureStore extends EventEmitter<{ change: [PostureChange] }> {
     const p = this.#o.persistence;
     if (!p) return { reloaded: false, changes: 0 };
     const meta = p.loadMeta() ?? {};
-    if (meta.lastSuccessAt === this.#meta.lastSuccessAt) {
+    if (meta.snapshotId === this.#meta.snapshotId && meta.lastSuccessAt === this.#meta.lastSuccessAt) {
       this.#setMeta(meta);
       return { reloaded: false, changes: 0 };
     }
-    const next = new DeviceIndex();
-    for (const record of p.iterate()) next.add(this.#answerFor(record));
-    return { reloaded: true, changes: this.#replace(next, meta, 'poll') };
+    // Read out first: listeners may use this database connection, which a running query keeps busy.
+    return { reloaded: true, changes: this.#update([...p.iterate()], meta, 'poll') };
   }
 
   /** A failed or partial sync: the previous snapshot stays in force; the failure is recorded. */
@@ -184,7 +183,7 @@ export class PostureStore extends EventEmitter<{ change: [PostureChange] }> {
     const i = this.#index;
     const mac = ref.mac === undefined ? undefined : normaliseMac(ref.mac);
     const found = (ref.udid === undefined ? undefined : i.byUdid.get(ref.udid.trim().toUpperCase()))
-      ?? (ref.serial === undefined ? undefined : i.bySerial.get(ref.serial.trim().toUpperCase()))
+      ?? (ref.serial === undefined ? undefined : i.bySerial(ref.serial.trim().toUpperCase()))
       ?? (mac === undefined ? undefined : i.byMac.get(mac));
     if (!found) return 'not-found';
     if (found.device.state === state) return 'unchanged';
@@ -202,7 +201,7 @@ export class PostureStore extends EventEmitter<{ change: [PostureChange] }> {
   // ---- internals -------------------------------------------------------------------------------------
 
   #answerFor(record: DeviceRecord): DeviceAnswer {
-    return new DeviceAnswer(record, this.#now);
+    return new DeviceAnswer(record, this.#now, this.#pass);
   }
 
   #setMeta(meta: SyncMeta): void {
@@ -222,36 +221,63 @@ export class PostureStore extends EventEmitter<{ change: [PostureChange] }> {
     p?.upsert(a.device);
     const replaced = this.#index.add(a);
     for (const old of replaced) if (old.device.key !== a.device.key) p?.remove(old.device.key);
-    this.#emit(this.#told(prev), this.#told(a), a.device, prev?.device, source, this.#now());
+    const at = this.#now();
+    const events: PostureChange[] = [];
+    this.#change(events, this.#told(prev), this.#told(a), a.device, prev?.device, source, at);
+    for (const old of replaced) if (old !== prev) this.#change(events, this.#told(old), 'unknown', undefined, old.device, source, at);
+    this.#publish(events);
   }
 
-  /** Swaps in a new index and sync status; emits one event per device whose answer changed. */
-  #replace(next: DeviceIndex, meta: SyncMeta, source: ChangeSource): number {
-    const old = this.#index;
+  /**
+   * A complete fleet in place of the one indexed, with a new sync status; returns how many devices' answers
+   * changed and emits their events after the last device is in. Answers made in this pass are told apart
+   * from the previous ones by their pass number: what is left of the previous ones afterwards is gone.
+   */
+  #update(records: Iterable<DeviceRecord>, meta: SyncMeta, source: ChangeSource): number {
     const wasStale = this.#announcedStale;
-    const toldBefore = (a: DeviceAnswer) => (wasStale ? 'stale' : a.device.state);
-    this.#index = next;
     this.#setMeta(meta);
     this.#announcedStale = this.isStale;
     this.#armStaleTimer();
+    const pass = ++this.#pass;
+    // What subscribers were told about an answer: before this pass for the previous ones, after it for new.
+    const told = (a: DeviceAnswer): PostureState => ((a.pass === pass ? this.#announcedStale : wasStale) ? 'stale' : a.device.state);
     const at = this.#now();
+    const events: PostureChange[] = [];
     let changes = 0;
-    for (const a of old.answers()) {
-      if (next.previous(a) === undefined) changes += this.#emit(toldBefore(a), 'unknown', undefined, a.device, source, at);
+    const index = this.#index;
+    for (const record of records) {
+      const a = this.#answerFor(record);
+      const prev = index.previous(a);
+      const replaced = index.add(a);
+      changes += this.#change(events, prev ? told(prev) : 'unknown', told(a), record, prev?.device, source, at);
+      for (const old of replaced) if (old !== prev) changes += this.#change(events, told(old), 'unknown', undefined, old.device, source, at);
     }
-    for (const a of next.answers()) {
-      const prev = old.previous(a);
-      changes += this.#emit(prev ? toldBefore(prev) : 'unknown', this.#told(a), a.device, prev?.device, source, at);
+    const counts = { computers: 0, mobiles: 0, compliant: 0, nonCompliant: 0 };
+    for (const a of index.answers()) {
+      if (a.pass !== pass) {
+        index.remove(a); // not in this snapshot: Jamf no longer has it
+        changes += this.#change(events, told(a), 'unknown', undefined, a.device, source, at);
+        continue;
+      }
+      counts[a.device.kind === 'computer' ? 'computers' : 'mobiles']++;
+      counts[a.device.state === 'compliant' ? 'compliant' : 'nonCompliant']++;
     }
+    this.#meta = { ...this.#meta, counts };
+    this.#publish(events);
     return changes;
   }
 
-  #emit(from: PostureState, to: PostureState, device: DeviceRecord | undefined, prev: DeviceRecord | undefined, source: ChangeSource, at: number): 0 | 1 {
+  /** Counts one change (and queues its event when someone listens); 0 when nothing changed. */
+  #change(events: PostureChange[], from: PostureState, to: PostureState, device: DeviceRecord | undefined, prev: DeviceRecord | undefined, source: ChangeSource, at: number): 0 | 1 {
     if (from === to && (device === undefined || prev === undefined || !visiblyChanged(prev, device))) return 0;
     if (this.listenerCount('change') === 0) return 1; // a first sync of 100,000 devices: no garbage events
     const d = (device ?? prev)!;
-    this.emit('change', { key: d.key, udid: d.udid, macs: d.macs, from, to, source, device, at });
+    events.push({ key: d.key, udid: d.udid, macs: d.macs, from, to, source, device, at });
     return 1;
+  }
+
+  #publish(events: PostureChange[]): void {
+    for (const e of events) this.emit('change', e);
   }
 
   #armStaleTimer(): void {
@@ -269,21 +295,12 @@ export class PostureStore extends EventEmitter<{ change: [PostureChange] }> {
     if (!this.isStale) return this.#armStaleTimer(); // a long limit is reached in several timer steps
     this.#announcedStale = true;
     const at = this.#now();
-    for (const a of this.#index.answers()) this.#emit(a.device.state, 'stale', a.device, a.device, 'staleness', at);
+    const events: PostureChange[] = [];
+    for (const a of this.#index.answers()) this.#change(events, a.device.state, 'stale', a.device, a.device, 'staleness', at);
+    this.#publish(events);
   }
 }
 
-/**
- * What policy can see of a record besides the answer's state: the record's own state (`lastKnown` while the
- * store is stale), managed, kind, model, OS version, UDID, MACs and compliant groups. A change of name,
- * serial, inventory date or fetch time is not a posture change.
- */
-function visiblyChanged(a: DeviceRecord, b: DeviceRecord): boolean {
-  const sameList = (x: readonly string[], y: readonly string[]) => x === y || (x.length === y.length && x.every((v) => y.includes(v)));
-  return a.state !== b.state || a.managed !== b.managed || a.kind !== b.kind || a.model !== b.model || a.osVersion !== b.osVersion
-    || a.udid !== b.udid || !sameList(a.macs, b.macs) || !sameList(a.compliantGroups, b.compliantGroups);
-}
-
-function* recordsOf(index: DeviceIndex): Generator<DeviceRecord> {
-  for (const a of index.answers()) yield a.device;
+function* mapIterable<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
 }

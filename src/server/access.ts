@@ -7,13 +7,13 @@ import { PacketCode } from '../radius/codec/codes.js';
 import { decryptUserPassword } from '../radius/codec/hiding.js';
 import { Attr, findAttribute, joinAttribute, splitAttribute, type RawAttribute } from '../radius/codec/packet.js';
 import type { RadiusReply, RadiusRequest } from '../radius/server/types.js';
-import { normaliseMac } from '../posture/mac.js';
 import type { PostureService } from '../posture/service.js';
 import type { AuthDecision, AuthLog } from '../store/auth-log.js';
 import type { Dictionary } from '../radius/dictionary/dictionary.js';
 import { localCredentials } from './eap-wiring.js';
+import { policyDetailsJson } from './auth-details.js';
 import { policyPosture, policyRequest, type ProvenIdentity } from './policy-request.js';
-import { deviceMac, nasIdentity, stringAttr } from './request-view.js';
+import { deviceMac, macOfUserName, nasIp, stringAttr } from './request-view.js';
 
 /** An authentication method's verdict, before the policy and before it becomes a RADIUS reply. */
 export interface Verdict {
@@ -58,10 +58,16 @@ export interface AccessDeps {
 
 const ACCEPT = PacketCode.AccessAccept;
 const REJECT = PacketCode.AccessReject;
+const NO_ATTRIBUTES: readonly RawAttribute[] = Object.freeze([]);
+const NOT_ALLOWED = Object.freeze({ allowed: false, attributes: NO_ATTRIBUTES });
 
-/** MAC Authentication Bypass proves only the MAC: the policy decides. */
-export function mabVerdict(mac: string): Verdict {
-  return { result: 'accept', method: 'mab', reason: 'MAC authentication bypass', proven: { method: 'mab', mac } };
+/** MAC Authentication Bypass proves only the MAC: the policy decides. `user`: the User-Name it came in. */
+export function mabVerdict(mac: string, user?: string): Verdict {
+  return { result: 'accept', method: 'mab', reason: 'MAC authentication bypass', proven: user === undefined ? { method: 'mab', mac } : { method: 'mab', mac, user } };
+}
+
+function toReply(a: { allowed: boolean; attributes: readonly RawAttribute[] }): RadiusReply {
+  return a.allowed ? { code: ACCEPT, attributes: a.attributes } : { code: REJECT, attributes: NO_ATTRIBUTES };
 }
 
 /** PAP against the local users list (clear password, bcrypt password_hash, or nt_hash). */
@@ -101,56 +107,68 @@ function postureSummary(posture: PolicyPosture) {
   return p ? { state: p.state, lastKnown: p.lastKnown, ageSeconds: p.ageSeconds, jamfId: p.device?.jamfId, udid: p.device?.udid } : undefined;
 }
 
+/**
+ * The reason logged for a decision of the policy. Methods accept with a handful of fixed reasons and decisions
+ * are shared per rule (CompiledPolicy), so the text is made once per pair: a row waiting in the auth log's queue
+ * then holds a shared string, not a new one the garbage collector has to copy.
+ */
+const reasons = new WeakMap<Decision, Map<string, string>>();
+const REASONS_PER_DECISION = 32;
+function policyReason(methodReason: string, decision: Decision): string {
+  let known = reasons.get(decision);
+  const hit = known?.get(methodReason);
+  if (hit !== undefined) return hit;
+  const text = decision.action === 'allow' ? `${methodReason}; rule "${decision.rule}" allows`
+    : decision.rule === 'default' ? `${methodReason}; no rule matched, default blocks` : `${methodReason}; rule "${decision.rule}" blocks`;
+  if (Object.isFrozen(decision)) {
+    if (!known) reasons.set(decision, (known = new Map()));
+    if (known.size < REASONS_PER_DECISION) known.set(methodReason, text);
+  }
+  return text;
+}
+
 /** Access-Request handler: Status-Server, EAP, MAB and PAP; the policy decides every accept; all go to the auth log. */
 export function createAccessHandler(deps: AccessDeps) {
-  const record = (req: RadiusRequest, verdict: Verdict, mac: string | undefined, userName: string | undefined, extra?: Record<string, unknown>) => {
-    const decision: AuthDecision = {
-      time: Date.now(),
-      nasName: req.client.name,
-      nasIp: nasIdentity(req.packet, req.source.address).nasIp,
-      mac,
-      userName,
-      method: verdict.method,
-      result: verdict.result,
-      reason: verdict.reason,
-      details: extra ? { ...verdict.details, ...extra } : verdict.details,
-    };
-    deps.authLog.record(decision);
+  const record = (req: RadiusRequest, entry: AuthDecision, decision?: Decision) => {
+    deps.authLog.record(entry);
     if (deps.config().log.auth_decisions) {
-      deps.log.info({ client: req.client.name, mac, user: userName, method: verdict.method, result: verdict.result, reason: verdict.reason, rule: extra?.policy }, 'authentication');
+      const rule = decision ? { rule: decision.rule, version: decision.policyVersion, signature: decision.signature } : undefined;
+      deps.log.info({ client: req.client.name, mac: entry.mac, user: entry.userName, method: entry.method, result: entry.result, reason: entry.reason, rule }, 'authentication');
     }
   };
 
   /** Runs the policy over an accepted authentication; returns the final verdict and the attributes it adds. */
   const authorize = (req: RadiusRequest, verdict: Verdict, mac: string | undefined, userName: string | undefined): { allowed: boolean; attributes: readonly RawAttribute[] } => {
-    if (verdict.result !== 'accept' || !verdict.proven) {
+    const time = Date.now();
+    const ip = nasIp(req.packet, req.source.address);
+    const proven = verdict.proven;
+    if (verdict.result !== 'accept' || !proven) {
       const posture = policyPosture(deps.posture?.(), { udid: verdict.details?.udid as string | undefined, mac });
-      record(req, verdict, mac, userName, posture.device ? { posture: postureSummary(posture) } : undefined);
-      return { allowed: false, attributes: [] };
+      const details = posture.device ? { ...verdict.details, posture: postureSummary(posture) } : verdict.details;
+      record(req, { time, nasName: req.client.name, nasIp: ip, mac, userName, method: verdict.method, result: verdict.result, reason: verdict.reason, details });
+      return NOT_ALLOWED;
     }
-    const request = policyRequest(req, { ...verdict.proven, mac: verdict.proven.mac ?? mac, user: verdict.proven.user ?? userName });
+    const withMac = proven.mac === undefined && mac !== undefined;
+    const withUser = proven.user === undefined && userName !== undefined;
+    const request = policyRequest(req, withMac || withUser ? { ...proven, mac: proven.mac ?? mac, user: proven.user ?? userName } : proven, ip);
     const posture = policyPosture(deps.posture?.(), request);
-    const policy = deps.policy();
-    const decision = policy.evaluate({ request, posture });
+    const decision = deps.policy().evaluate({ request, posture });
     const allowed = decision.action === 'allow';
-    const final: Verdict = allowed
-      ? { ...verdict, reason: `${verdict.reason}; rule "${decision.rule}" allows` }
-      : { ...verdict, result: 'reject', reason: decision.rule === 'default' ? `${verdict.reason}; no rule matched, default blocks` : `${verdict.reason}; rule "${decision.rule}" blocks` };
-    record(req, final, request.mac, userName, {
-      policy: { rule: decision.rule, version: decision.policyVersion, signature: decision.signature },
-      request,
-      ...(posture.device ? { posture: postureSummary(posture) } : {}),
-    });
-    if (allowed) {
-      deps.onAuthorized?.({ request, decision, callingStationId: stringAttr(req.packet, Attr.CallingStationId), userName, time: Date.now() });
+    // Serialised here from cached parts (auth-details.ts), not by the auth log from a details object.
+    const detailsJson = policyDetailsJson(verdict.details, decision, request, posture.device ? postureSummary(posture) : undefined);
+    record(req, {
+      time, nasName: req.client.name, nasIp: ip, mac: request.mac, userName, method: verdict.method,
+      result: allowed ? 'accept' : 'reject', reason: policyReason(verdict.reason, decision), detailsJson,
+    }, decision);
+    if (allowed && deps.onAuthorized) {
+      deps.onAuthorized({ request, decision, callingStationId: stringAttr(req.packet, Attr.CallingStationId), userName, time });
     }
-    return { allowed, attributes: decision.attributes };
+    return allowed ? { allowed, attributes: decision.attributes } : NOT_ALLOWED;
   };
 
   return (req: RadiusRequest): RadiusReply | Promise<RadiusReply | undefined> => {
     const { packet } = req;
     if (packet.code === PacketCode.StatusServer) return { code: ACCEPT, attributes: [] };
-    const config = deps.config();
     const userName = stringAttr(packet, Attr.UserName);
 
     if (findAttribute(packet.attributes, Attr.EapMessage)) {
@@ -170,16 +188,12 @@ export function createAccessHandler(deps: AccessDeps) {
       });
     }
 
-    const mabMac = userName ? normaliseMac(userName) : undefined;
-    const reply = (verdict: Verdict, mac: string | undefined): RadiusReply => {
-      const { allowed, attributes } = authorize(req, verdict, mac, userName);
-      return allowed ? { code: ACCEPT, attributes } : { code: REJECT, attributes: [] };
-    };
     // MAB: the switch sends the device MAC as User-Name (and usually as Calling-Station-Id).
-    if (mabMac) return reply(mabVerdict(mabMac), mabMac);
+    const mabMac = userName ? macOfUserName(userName) : undefined;
+    if (mabMac) return toReply(authorize(req, mabVerdict(mabMac, userName), mabMac, userName));
     const mac = deviceMac(packet);
-    if (!userName) return reply({ result: 'reject', method: 'unknown', reason: 'no User-Name' }, mac);
+    if (!userName) return toReply(authorize(req, { result: 'reject', method: 'unknown', reason: 'no User-Name' }, mac, userName));
     // Hashed passwords (bcrypt) take tens of milliseconds: PAP answers asynchronously.
-    return decidePap(req, userName, config).then((v) => reply(v, mac));
+    return decidePap(req, userName, deps.config()).then((v) => toReply(authorize(req, v, mac, userName)));
   };
 }

@@ -1,9 +1,10 @@
+import type { NasClientConfig } from '../config/load.js';
 import { Attr } from '../radius/codec/packet.js';
 import type { RadiusRequest } from '../radius/server/types.js';
 import type { PolicyCertificate, PolicyRequest, AuthMethod } from '../policy/types.js';
 import type { PostureService } from '../posture/service.js';
 import type { PolicyPosture } from '../policy/types.js';
-import { integerAttr, nasIdentity, stringAttr } from './request-view.js';
+import { integerAttr, nasIp, stringAttr } from './request-view.js';
 
 // The policy's view of one Access-Request, built from the attributes the NAS sent and what the
 // authentication method proved.
@@ -34,12 +35,26 @@ export interface ProvenIdentity {
   certificate?: PolicyCertificate;
 }
 
-export function policyRequest(req: RadiusRequest, proven: ProvenIdentity): PolicyRequest {
+type PolicyNas = PolicyRequest['nas'];
+
+/**
+ * The NAS part of a request, shared by the requests of one client and address: the session tracker keeps each
+ * accepted request for the life of the session, so one object per request would be kept 100,000s of times.
+ * Frozen, because it is shared.
+ */
+const nasViews = new WeakMap<NasClientConfig, PolicyNas>();
+function nasView(client: NasClientConfig, ip: string): PolicyNas {
+  const hit = nasViews.get(client);
+  if (hit !== undefined && hit.ip === ip) return hit;
+  const nas: PolicyNas = Object.freeze({ name: client.name, labels: client.labels, ip, vendor: client.vendor });
+  nasViews.set(client, nas);
+  return nas;
+}
+
+/** `ip`: the NAS address when the caller has it already (NAS-IP-Address, else the source address). */
+export function policyRequest(req: RadiusRequest, proven: ProvenIdentity, ip: string = nasIp(req.packet, req.source.address)): PolicyRequest {
   const { packet, client } = req;
-  const out: PolicyRequest = {
-    method: proven.method,
-    nas: { name: client.name, labels: client.labels, ip: nasIdentity(packet, req.source.address).nasIp, vendor: client.vendor },
-  };
+  const out: PolicyRequest = { method: proven.method, nas: nasView(client, ip) };
   const ssid = ssidOf(stringAttr(packet, Attr.CalledStationId));
   if (ssid !== undefined) out.ssid = ssid;
   const pt = portType(integerAttr(packet, Attr.NasPortType));
@@ -51,12 +66,13 @@ export function policyRequest(req: RadiusRequest, proven: ProvenIdentity): Polic
   return out;
 }
 
-/** Posture for a policy decision: by UDID and by MAC, as known right now (never waits on Jamf). */
+/**
+ * Posture for a policy decision: by UDID and by MAC, as known right now (never waits on Jamf). `byUdid` is
+ * looked up only for a request with a UDID (the same-device check reads it); nothing reads a separate by-MAC
+ * answer, so none is made.
+ */
 export function policyPosture(service: PostureService | undefined, request: Pick<PolicyRequest, 'udid' | 'mac'>): PolicyPosture {
   if (!service) return {};
   const device = service.postureFor({ udid: request.udid, mac: request.mac });
-  const posture: PolicyPosture = { device };
-  if (request.udid) posture.byUdid = service.store.byUdid(request.udid);
-  if (request.mac) posture.byMac = service.store.byMac(request.mac);
-  return posture;
+  return request.udid ? { device, byUdid: service.store.byUdid(request.udid) } : { device };
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { JamfError } from '../../src/jamf/errors.js';
 import { JamfHttp } from '../../src/jamf/http.js';
 import { FleetSync, fetchFleet } from '../../src/jamf/sync.js';
-import { JamfStub, captureLogger, stubConfig } from './stub.js';
+import { JamfStub, captureLogger, stubConfig, type StubReply } from './stub.js';
 import { computer, mobile, worldHandler, type World } from './world.js';
 
 const open: { stub: JamfStub; http: JamfHttp }[] = [];
@@ -92,6 +92,19 @@ describe('fetchFleet over the Pro API', () => {
     const err = await fetchFleet(http).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JamfError);
     expect((err as JamfError).message).toMatch(/^Jamf GET api\/v4\/computers-inventory\?.*page=1&page-size=20: read 20 of 25 rows before the pages ran out/);
+  });
+
+  it('a member enrolled while the sync read (not in the inventory list) comes from its membership row, or is counted', async () => {
+    const world = fleet();
+    world.computerGroups[0].members.push('99'); // no such computer in the inventory, and no row to describe it
+    // Mobile 105 (in the compliant group) is missing from the inventory list but its membership row is there.
+    const listed = worldHandler({ ...world, mobiles: world.mobiles.filter((m) => m.id !== '105') });
+    world.override = (req) => (req.path === 'api/v2/mobile-devices/detail' ? (listed(req) as StubReply) : undefined);
+    const { http } = await setup(world);
+    const r = await fetchFleet(http);
+    expect(r.mobiles).toHaveLength(7);
+    expect(r.mobiles.find((d) => d.jamfId === '105')).toMatchObject({ serial: 'DMQSERIAL105', compliantGroups: ['Compliant iPhones'] });
+    expect(r.stats).toMatchObject({ compliantMobiles: 3, membersWithoutInventory: 1 });
   });
 
   it('keeps at most 5 requests in flight while resolving many groups', async () => {

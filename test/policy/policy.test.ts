@@ -120,6 +120,19 @@ rules:
     ]);
   });
 
+  it('decisions are per rule and NAS vendor, and cannot be changed by whoever receives them', () => {
+    const policy = mustCompile(POLICY);
+    const printer = (vendor: 'generic' | 'aruba') => input({ method: 'mab', mac: '00:1b:63:00:00:07', nas: { name: 'sw', labels: [], ip: '10.0.0.9', vendor } });
+    const generic = policy.evaluate(printer('generic'));
+    expect(policy.evaluate(printer('generic'))).toEqual(generic);
+    expect(policy.evaluate(printer('aruba'))).toMatchObject({ rule: 'printers', signature: policy.rules[3].apply.signature.aruba });
+    expect(() => {
+      (generic as { rule: string }).rule = 'tampered';
+    }).toThrow(TypeError);
+    expect(policy.evaluate(printer('generic')).rule).toBe('printers');
+    expect(policy.evaluate(input({ ssid: 'Nowhere' }))).toEqual({ action: 'block', rule: 'default', ruleIndex: -1, attributes: [], signature: 'block', policyVersion: policy.version });
+  });
+
   it('peek() gives the same decision as evaluate()', () => {
     const policy = mustCompile(POLICY);
     const { store } = postureStore(fleet);

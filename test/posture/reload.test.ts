@@ -24,9 +24,9 @@ describe('reloading the persisted snapshot', () => {
     const { brief } = recordEvents(server);
     expect(server.reloadFromPersistence()).toEqual({ reloaded: true, changes: 3 });
     expect(brief()).toEqual([
-      [udid(3), 'non-compliant', 'unknown', 'poll'],
       [udid(2), 'compliant', 'non-compliant', 'poll'],
       [udid(4), 'unknown', 'compliant', 'poll'],
+      [udid(3), 'non-compliant', 'unknown', 'poll'],
     ]);
     expect(server.byUdid(udid(4)).state).toBe('compliant');
     expect(server.meta.counts).toEqual({ computers: 3, mobiles: 0, compliant: 2, nonCompliant: 1 });
@@ -75,6 +75,31 @@ describe('the snapshot table', () => {
     // Device n is compliant unless (n - 1) is a multiple of 3: 43 is not.
     expect(back.find((r) => r.jamfId === '43')).toEqual({ ...device(43, false), key: udid(43), state: 'non-compliant', fetchedAt: store.byJamfId('computer', '43')!.fetchedAt });
     expect(back.filter((r) => r.state === 'compliant')).toHaveLength(168);
+    store.close();
+    db.close();
+  });
+});
+
+describe('a snapshot that cannot be saved', () => {
+  it('is still in force in memory, with its events; the error reaches the caller and the disk keeps the previous one', () => {
+    const path = tempDbPath();
+    const db = openDatabase(path);
+    class FullDisk extends PostureSnapshotStore {
+      failing = false;
+      override replaceAll(...args: Parameters<PostureSnapshotStore['replaceAll']>): void {
+        if (this.failing) throw new Error('SQLITE_FULL: database or disk is full');
+        super.replaceAll(...args);
+      }
+    }
+    const disk = new FullDisk(db);
+    const store = new PostureStore({ staleAfterMs: HOUR, persistence: disk });
+    store.applySnapshot([device(1, true)], 1);
+    const { brief } = recordEvents(store);
+    disk.failing = true;
+    expect(() => store.applySnapshot([device(1, false)], 1)).toThrow(/disk is full/);
+    expect(store.byUdid(udid(1)).state).toBe('non-compliant');
+    expect(brief()).toEqual([[udid(1), 'compliant', 'non-compliant', 'poll']]);
+    expect(new PostureSnapshotStore(db).loadAll().map((r) => r.state)).toEqual(['compliant']);
     store.close();
     db.close();
   });

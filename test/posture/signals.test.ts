@@ -19,6 +19,20 @@ describe('lookups by Jamf id and serial', () => {
     store.close();
   });
 
+  it('keeps the serial index right through later syncs once it has been used', () => {
+    const store = new PostureStore({ staleAfterMs: 3_600_000 });
+    store.applySnapshot([device(1, true), device(2, true)], 1);
+    expect(store.bySerial(serial(1))?.jamfId).toBe('1');
+    store.applySnapshot([device(1, true, { serial: 'C02NEWSERIAL' }), device(3, true)], 1);
+    expect(store.bySerial(serial(1))).toBeUndefined();
+    expect(store.bySerial('C02NEWSERIAL')?.jamfId).toBe('1');
+    expect(store.bySerial(serial(2))).toBeUndefined();
+    expect(store.bySerial(serial(3))?.jamfId).toBe('3');
+    store.applyDevice(device(4, false), 'lookup');
+    expect(store.bySerial(serial(4))?.jamfId).toBe('4');
+    store.close();
+  });
+
   it('follows a record whose UDID appeared since (its key changed): one device, one record', () => {
     const store = new PostureStore({ staleAfterMs: 3_600_000 });
     store.applySnapshot([device(5, true, { udid: undefined })], 1);

@@ -38,10 +38,10 @@ describe('staleness events', () => {
     const { brief } = recordEvents(store);
     store.applySnapshot([device(1, false), device(2, true), device(4, true)], 1);
     expect(brief()).toEqual([
-      [udid(3), 'stale', 'unknown', 'poll'],
       [udid(1), 'stale', 'non-compliant', 'poll'],
       [udid(2), 'stale', 'compliant', 'poll'],
       [udid(4), 'unknown', 'compliant', 'poll'],
+      [udid(3), 'stale', 'unknown', 'poll'],
     ]);
     vi.advanceTimersByTime(STALE_MS + 1);
     expect(brief().slice(4)).toEqual([
@@ -103,14 +103,15 @@ describe('staleness events', () => {
   });
 
   it('over any sequence of syncs, lookups, signals, failures and time: each event continues the last one, and the last one is the answer', () => {
+    // A device is (n, compliant, v): UDID n under Jamf id n + 100·v — two Jamf records for one UDID happen.
     type Op =
-      | { op: 'sync'; devices: [number, boolean][] }
+      | { op: 'sync'; devices: [number, boolean, number][] }
       | { op: 'lookup' | 'signal'; n: number; compliant: boolean }
       | { op: 'fail' }
       | { op: 'wait'; ms: number };
     const ids = fc.integer({ min: 1, max: 5 });
     const op: fc.Arbitrary<Op> = fc.oneof(
-      fc.record({ op: fc.constant('sync' as const), devices: fc.uniqueArray(fc.tuple(ids, fc.boolean()), { selector: ([n]) => n, maxLength: 5 }) }),
+      fc.record({ op: fc.constant('sync' as const), devices: fc.array(fc.tuple(ids, fc.boolean(), fc.integer({ min: 0, max: 1 })), { maxLength: 7 }) }),
       fc.record({ op: fc.constantFrom('lookup' as const, 'signal' as const), n: ids, compliant: fc.boolean() }),
       fc.constant({ op: 'fail' as const }),
       fc.record({ op: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 2 * STALE_MS }) }),
@@ -130,12 +131,15 @@ describe('staleness events', () => {
           seen.set(key, visible(e.device));
         });
         for (const o of ops) {
-          if (o.op === 'sync') store.applySnapshot(o.devices.map(([n, c]) => device(n, c)), 1);
-          else if (o.op === 'lookup') store.applyDevice(device(o.n, o.compliant), 'lookup');
+          if (o.op === 'sync') {
+            store.applySnapshot(o.devices.map(([n, c, v]) => device(n, c, { jamfId: String(n + 100 * v) })), 1);
+            expect(new Set([...store.records()].map((r) => r.udid))).toEqual(new Set(o.devices.map(([n]) => udid(n))));
+          } else if (o.op === 'lookup') store.applyDevice(device(o.n, o.compliant), 'lookup');
           else if (o.op === 'signal') store.applySignal({ udid: udid(o.n) }, o.compliant ? 'compliant' : 'non-compliant', 'signal');
           else if (o.op === 'fail') store.recordFailure('down', 1);
           else if (o.op === 'wait') vi.advanceTimersByTime(o.ms);
           for (let n = 1; n <= 5; n++) expect(store.byUdid(udid(n)).state).toBe(told.get(udid(n)) ?? 'unknown');
+          expect(store.size).toBe(new Set([...store.records()].map((r) => r.udid)).size); // one record per UDID
         }
         store.close();
       }),

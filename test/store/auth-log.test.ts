@@ -44,6 +44,14 @@ describe('AuthLog', () => {
     expect(rows.find((r) => r.reason === 'decision 9')?.result).toBe('reject');
   });
 
+  it('stores details given as JSON text as they are, in preference to a details object', () => {
+    const log = new AuthLog(db({ synchronous: 'normal' }), { flushIntervalMs: 60_000 });
+    log.record(decision(1, MAC_A, { detailsJson: '{"policy":{"rule":"printers"}}', details: { ignored: true } }));
+    log.record(decision(2, MAC_A, { detailsJson: '{"request":{"method":"mab"}}' }));
+    log.flush();
+    expect(log.list({ limit: 10 }).map((r) => r.details)).toEqual(['{"request":{"method":"mab"}}', '{"policy":{"rule":"printers"}}']);
+  });
+
   it('writes by itself when maxPending decisions are waiting', () => {
     const log = new AuthLog(db({ synchronous: 'normal' }), { flushIntervalMs: 60_000, maxPending: 10 });
     for (let i = 0; i < 25; i++) log.record(decision(i, MAC_A));

@@ -22,9 +22,17 @@ function receivedEquals(raw: Buffer, at: number): boolean {
 // HMAC pads per secret. Keyed by the Buffer (a client's Secret hands out the same one); the copy guards
 // against a caller that reuses a Buffer for another secret.
 const hmacKeys = new WeakMap<Buffer, { secret: Buffer; key: HmacMd5Key }>();
+
+/** Byte comparison in JS: for a secret of a few dozen bytes, cheaper than a call into Buffer.equals. */
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function hmacKey(secret: Buffer): HmacMd5Key {
   const hit = hmacKeys.get(secret);
-  if (hit && hit.secret.equals(secret)) return hit.key;
+  if (hit && sameBytes(hit.secret, secret)) return hit.key;
   const key = new HmacMd5Key(secret);
   hmacKeys.set(secret, { secret: Buffer.from(secret), key });
   return key;

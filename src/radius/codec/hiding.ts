@@ -1,20 +1,38 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { RadiusDecodeError, RadiusDecodeErrorCode as E, RadiusEncodeError } from './errors.js';
+import { Md5Input } from './md5.js';
 
 // Attribute value hiding with the shared secret: User-Password (RFC 2865 §5.2) and the salted scheme shared
-// by Tunnel-Password (RFC 2868 §3.5) and MS-MPPE-Send/Recv-Key (RFC 2548 §2.4.2).
+// by Tunnel-Password (RFC 2868 §3.5) and MS-MPPE-Send/Recv-Key (RFC 2548 §2.4.2). Every Access-Accept of an
+// EAP method carries two MPPE keys (three MD5 blocks each): the hashing reuses one input buffer (md5.ts)
+// instead of building a node:crypto hash per block.
 
 const MAX_PASSWORD_LENGTH = 128;
 
-function xorChain(data: Buffer, secret: Buffer, iv: Buffer, decrypt: boolean): Buffer {
-  const out = Buffer.allocUnsafe(data.length);
-  let previous = iv;
-  for (let i = 0; i < data.length; i += 16) {
-    const b = createHash('md5').update(secret).update(previous).digest();
-    for (let j = 0; j < 16; j++) out[i + j] = data[i + j] ^ b[j];
-    previous = decrypt ? data.subarray(i, i + 16) : out.subarray(i, i + 16);
+const input = new Md5Input(512);
+/** The current key-stream block b(i) = MD5(S + c(i-1)); cleared after each value. */
+const pad = Buffer.alloc(16);
+
+/**
+ * out[outAt..outAt+n) = src[srcAt..srcAt+n) XOR the RFC 2865 chain: b(1) = MD5(S + iv + salt), b(i) = MD5(S + c(i-1)),
+ * where c is the ciphertext (src when decrypting, out when encrypting). n is a multiple of 16. src and out may
+ * be the same bytes when encrypting (each block is read before it is overwritten).
+ */
+function xorChain(src: Buffer, srcAt: number, n: number, secret: Buffer, iv: Buffer, salt: Buffer | undefined, out: Buffer, outAt: number, decrypt: boolean): void {
+  const cipher = decrypt ? src : out;
+  const cipherAt = decrypt ? srcAt : outAt;
+  for (let i = 0; i < n; i += 16) {
+    input.reset().push(secret);
+    if (i === 0) {
+      input.push(iv);
+      if (salt) input.push(salt);
+    } else {
+      input.push(cipher, cipherAt + i - 16, cipherAt + i);
+    }
+    input.md5Into(pad, 0);
+    for (let j = 0; j < 16; j++) out[outAt + i + j] = src[srcAt + i + j] ^ pad[j];
   }
-  return out;
+  pad.fill(0);
 }
 
 function padTo16(data: Buffer): Buffer {
@@ -29,7 +47,9 @@ export function encryptUserPassword(password: Buffer, secret: Buffer, requestAut
   if (password.length > MAX_PASSWORD_LENGTH) {
     throw new RadiusEncodeError('ERR_RADIUS_VALUE_TOO_LONG', `User-Password longer than ${MAX_PASSWORD_LENGTH} octets`);
   }
-  return xorChain(padTo16(password), secret, requestAuthenticator, false);
+  const out = padTo16(password);
+  xorChain(out, 0, out.length, secret, requestAuthenticator, undefined, out, 0, false);
+  return out;
 }
 
 /** Reverses encryptUserPassword and strips the NUL padding. */
@@ -37,7 +57,8 @@ export function decryptUserPassword(value: Buffer, secret: Buffer, requestAuthen
   if (value.length === 0 || value.length % 16 !== 0 || value.length > MAX_PASSWORD_LENGTH) {
     throw new RadiusDecodeError(E.BadValue, `User-Password of ${value.length} octets is not a multiple of 16 up to 128`);
   }
-  const plain = xorChain(value, secret, requestAuthenticator, true);
+  const plain = Buffer.allocUnsafe(value.length);
+  xorChain(value, 0, value.length, secret, requestAuthenticator, undefined, plain, 0, true);
   let end = plain.length;
   while (end > 0 && plain[end - 1] === 0) end--;
   return plain.subarray(0, end);
@@ -63,11 +84,15 @@ export function randomSalt(): Buffer {
  */
 export function encryptSalted(data: Buffer, secret: Buffer, requestAuthenticator: Buffer, salt: Buffer = randomSalt()): Buffer {
   if (data.length > 250) throw new RadiusEncodeError('ERR_RADIUS_VALUE_TOO_LONG', 'salted value longer than 250 octets');
-  const plain = Buffer.alloc(Math.ceil((data.length + 1) / 16) * 16);
-  plain[0] = data.length;
-  data.copy(plain, 1);
-  const iv = Buffer.concat([requestAuthenticator, salt]);
-  return Buffer.concat([salt, xorChain(plain, secret, iv, false)]);
+  const n = Math.ceil((data.length + 1) / 16) * 16;
+  // Salt, then Length | data | zero pad, encrypted in place.
+  const at = salt.length;
+  const out = Buffer.alloc(at + n);
+  salt.copy(out, 0);
+  out[at] = data.length;
+  data.copy(out, at + 1);
+  xorChain(out, at, n, secret, requestAuthenticator, salt, out, at, false);
+  return out;
 }
 
 /** Reverses encryptSalted. */
@@ -76,7 +101,8 @@ export function decryptSalted(value: Buffer, secret: Buffer, requestAuthenticato
   if (value.length < 18 || body.length % 16 !== 0) {
     throw new RadiusDecodeError(E.BadValue, `salted value of ${value.length} octets is malformed`);
   }
-  const plain = xorChain(body, secret, Buffer.concat([requestAuthenticator, value.subarray(0, 2)]), true);
+  const plain = Buffer.allocUnsafe(body.length);
+  xorChain(body, 0, body.length, secret, requestAuthenticator, value.subarray(0, 2), plain, 0, true);
   const length = plain[0];
   if (length > plain.length - 1) throw new RadiusDecodeError(E.BadValue, 'salted value length octet exceeds the data');
   return plain.subarray(1, 1 + length);

@@ -6,9 +6,18 @@
 // Only the latest request per (source, port, code, Identifier) is kept, as FreeRADIUS does: a NAS reuses an
 // Identifier only for a new request, which replaces the old entry. Memory is bounded by the number of
 // NAS source ports × 256 Identifiers, whatever the request rate.
+//
+// Every request passes through here, so nothing is allocated per request but its key: the slot is one small
+// integer, the authenticator is kept as four numbers (no copy, no Buffer view) and a replaced entry is
+// overwritten in place.
 
 interface Entry {
-  authenticator: Buffer;
+  /** The Request Authenticator as four 32-bit words. */
+  a0: number;
+  a1: number;
+  a2: number;
+  a3: number;
+  code: number;
   reply: Buffer | undefined;
   done: boolean;
   at: number;
@@ -19,14 +28,34 @@ export type DuplicateCheck =
   | { kind: 'in-flight' }
   | { kind: 'answered'; reply: Buffer | undefined };
 
-/** Identifies one request slot: the entry for `source` holding `slot` (code × 256 + Identifier). */
+/** Identifies one request: its source address, its slot there (port, Identifier, code) and its authenticator. */
 export interface RequestKey {
   readonly source: string;
   readonly slot: number;
-  readonly authenticator: Buffer;
+  readonly code: number;
+  readonly a0: number;
+  readonly a1: number;
+  readonly a2: number;
+  readonly a3: number;
+}
+
+const NEW: DuplicateCheck = Object.freeze({ kind: 'new' });
+const IN_FLIGHT: DuplicateCheck = Object.freeze({ kind: 'in-flight' });
+
+/**
+ * The codes a RADIUS port answers, each in its own slot; every other code shares the last one (such packets
+ * are dropped right after the check, and the code is compared too). Keeps the slot a small integer.
+ */
+function codeClass(code: number): number {
+  return code === 1 ? 0 : code === 4 ? 1 : code === 12 ? 2 : 3;
+}
+
+function sameRequest(e: Entry, key: RequestKey): boolean {
+  return e.a0 === key.a0 && e.a1 === key.a1 && e.a2 === key.a2 && e.a3 === key.a3 && e.code === key.code;
 }
 
 export class DuplicateCache {
+  /** source address → slot ((port × 256 + Identifier) × 4 + code class) → the latest request there. */
   readonly #sources = new Map<string, Map<number, Entry>>();
   readonly #windowMs: number;
   readonly #now: () => number;
@@ -38,8 +67,18 @@ export class DuplicateCache {
     this.#lastSweep = now();
   }
 
+  /** The key of a request from `address`:`port` (packet: at least the 20-byte header). */
   static key(address: string, port: number, packet: Buffer): RequestKey {
-    return { source: `${address}|${port}`, slot: packet[0] * 256 + packet[1], authenticator: packet.subarray(4, 20) };
+    const code = packet[0];
+    return {
+      source: address,
+      slot: ((port * 256 + packet[1]) << 2) | codeClass(code),
+      code,
+      a0: packet.readInt32LE(4),
+      a1: packet.readInt32LE(8),
+      a2: packet.readInt32LE(12),
+      a3: packet.readInt32LE(16),
+    };
   }
 
   /** Looks the request up; a new one is recorded as in flight. */
@@ -49,17 +88,28 @@ export class DuplicateCache {
     let slots = this.#sources.get(key.source);
     if (!slots) this.#sources.set(key.source, (slots = new Map()));
     const entry = slots.get(key.slot);
-    if (entry && now - entry.at <= this.#windowMs && entry.authenticator.equals(key.authenticator)) {
-      return entry.done ? { kind: 'answered', reply: entry.reply } : { kind: 'in-flight' };
+    if (entry === undefined) {
+      slots.set(key.slot, { a0: key.a0, a1: key.a1, a2: key.a2, a3: key.a3, code: key.code, reply: undefined, done: false, at: now });
+      return NEW;
     }
-    // The packet buffer is reused by nobody, but copy the 16 bytes so the entry does not pin the datagram.
-    slots.set(key.slot, { authenticator: Buffer.from(key.authenticator), reply: undefined, done: false, at: now });
-    return { kind: 'new' };
+    if (now - entry.at <= this.#windowMs && sameRequest(entry, key)) {
+      return entry.done ? { kind: 'answered', reply: entry.reply } : IN_FLIGHT;
+    }
+    // A new request in this slot replaces the old one.
+    entry.a0 = key.a0;
+    entry.a1 = key.a1;
+    entry.a2 = key.a2;
+    entry.a3 = key.a3;
+    entry.code = key.code;
+    entry.reply = undefined;
+    entry.done = false;
+    entry.at = now;
+    return NEW;
   }
 
   #entry(key: RequestKey): Entry | undefined {
     const entry = this.#sources.get(key.source)?.get(key.slot);
-    return entry && entry.authenticator.equals(key.authenticator) ? entry : undefined;
+    return entry !== undefined && sameRequest(entry, key) ? entry : undefined;
   }
 
   /** Records the reply (undefined = the request was answered with silence). */
@@ -77,7 +127,7 @@ export class DuplicateCache {
     if (this.#entry(key)) this.#sources.get(key.source)!.delete(key.slot);
   }
 
-  /** Drops sources idle for longer than the window (NAS source ports come and go). */
+  /** Drops entries idle for longer than the window, and sources left with none (NAS source ports come and go). */
   #sweep(now: number): void {
     this.#lastSweep = now;
     for (const [source, slots] of this.#sources) {

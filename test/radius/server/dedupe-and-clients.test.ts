@@ -78,7 +78,39 @@ describe('DuplicateCache (RFC 5080)', () => {
       cache.complete(key, Buffer.alloc(20));
     }
     expect(cache.size).toBe(4 * 256);
-    expect(DuplicateCache.key('10.0.0.1', 1, packet(1, 1)).source).not.toBe(DuplicateCache.key('10.0.0.1', 2, packet(1, 1)).source);
+  });
+
+  it('tells requests apart by source address, port and code, not only by Identifier and authenticator', () => {
+    const cache = new DuplicateCache(30_000);
+    const statusServer = packet(1, 1);
+    statusServer[0] = 12;
+    const keys = [
+      DuplicateCache.key('10.0.0.1', 1, packet(1, 1)),
+      DuplicateCache.key('10.0.0.1', 2, packet(1, 1)),
+      DuplicateCache.key('10.0.0.1', 65_535, packet(1, 1)),
+      DuplicateCache.key('10.0.0.2', 1, packet(1, 1)),
+      DuplicateCache.key('10.0.0.1', 1, statusServer),
+    ];
+    for (const key of keys) expect(cache.check(key).kind).toBe('new');
+    for (const key of keys) expect(cache.check(key).kind).toBe('in-flight');
+    expect(cache.size).toBe(keys.length);
+  });
+
+  it('a retransmission differing in any authenticator byte is a new request', () => {
+    const cache = new DuplicateCache(30_000);
+    const original = packet(5, 0x11);
+    const key = DuplicateCache.key('10.0.0.1', 5000, original);
+    cache.check(key);
+    cache.complete(key, Buffer.from('reply'));
+    for (let i = 4; i < 20; i++) {
+      const changed = Buffer.from(original);
+      changed[i] ^= 0x80;
+      // Each changed request replaces the slot's entry, so the original comes back as new too.
+      expect(cache.check(DuplicateCache.key('10.0.0.1', 5000, changed)).kind, `byte ${i}`).toBe('new');
+      expect(cache.check(key).kind).toBe('new');
+      cache.complete(key, Buffer.from('reply'));
+      expect(cache.check(key)).toEqual({ kind: 'answered', reply: Buffer.from('reply') });
+    }
   });
 });
 
