@@ -251,6 +251,9 @@ export async function startServer(configFile: string, options: StartOptions): Pr
         if (postureChanged) {
           posture?.close();
           posture = startPosture(next, db, log, onPostureChange);
+        } else {
+          // `portcullis jamf sync` (another process) may have written a newer snapshot: take it, with its events.
+          void posture?.reloadFromStore().catch((err) => log.error({ err }, 'posture snapshot NOT re-read'));
         }
         if (pushChanged) {
           const old = push;
