@@ -3,6 +3,8 @@
 //
 //   node bench/.build/profile-top.js <file.cpuprofile> [top=25] [requests]
 // With `requests`, also prints µs of CPU per request for each row (profile wall time, idle excluded).
+// TAIL_MS=N counts only the samples of the profile's last N ms (a steady phase, without start-up and warm-up);
+// `requests` must then be the requests served in that window.
 import { readFileSync } from 'node:fs';
 
 interface CallFrame { functionName: string; url: string; lineNumber: number }
@@ -25,8 +27,12 @@ for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 // Sample i lasted timeDeltas[i + 1] (V8 records the delta before each sample).
 const selfUs = new Map<number, number>();
 let totalUs = 0;
+const tailUs = Number(process.env.TAIL_MS ?? 0) * 1000;
+let sampleEnd = p.startTime;
 for (let i = 0; i < p.samples.length; i++) {
   const dt = p.timeDeltas[i + 1] ?? 0;
+  sampleEnd += p.timeDeltas[i] ?? 0;
+  if (tailUs > 0 && sampleEnd < p.endTime - tailUs) continue;
   selfUs.set(p.samples[i], (selfUs.get(p.samples[i]) ?? 0) + dt);
   totalUs += dt;
 }
