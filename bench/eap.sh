@@ -9,6 +9,10 @@
 #            generator rows (same client cost for both) and eapol_test rows (anchor bench-eap.sh); medians in
 #            OUTDIR/summary.md. FR_RESUME=1 also enables FreeRADIUS's session cache (its default is off) so the
 #            resumed rows have a FreeRADIUS counterpart.
+#   ab       two or more portcullis builds (BUILDS="name=/path/to/cli/index.js ..."), a fresh server each run,
+#            interleaved REPS times over RUNS (default resumed-1.2-sid): is a change a saving or noise? Medians in
+#            OUTDIR/summary.md. A frozen build: git archive REV src tsconfig*.json package.json | tar -x -C DIR, then
+#            link node_modules and dictionaries into DIR and run npx tsc -p tsconfig.build.json there.
 #   profile  portcullis under perf (one server per case: full-1.2, resumed-1.2, full-1.3, resumed-1.3; DWARF call
 #            graphs, CALLGRAPH=fp for frame pointers), the samples bucketed by cost owner (TLS steps, certificate
 #            parsing, session tickets, JS glue, GC, UDP...); V8=1 adds a node --cpu-prof pass. Output in OUTDIR/<case>/
@@ -282,6 +286,24 @@ compare)
         else eapol_row "$OUT/eapol/$e" "$s" "$EAP_AUTH_PORT" "$P_PID" "$rep" "$OUT/eapol.log"; fi | tee -a "$OUT/rows.txt"
         sleep 1
       done
+    done
+  done
+  summarize "$OUT/rows.txt" | tee "$OUT/summary.md"
+  ;;
+ab)
+  RUNS=${RUNS:-resumed-1.2-sid}
+  [ -n "${BUILDS:-}" ] || { echo "ab: set BUILDS=\"name=path/to/dist/cli/index.js ...\"" >&2; exit 2; }
+  if [ -z "${PKI:-}" ]; then PKI="$OUT/pki"; [ -f "$PKI/trusted-cas.pem" ] || node "$EAP_JS" --make-pki "$PKI" --clients 20 > /dev/null; fi
+  trap 'stop_portcullis "$P_DIR"' EXIT
+  meta
+  : > "$OUT/rows.txt"
+  for rep in $(seq "$REPS"); do
+    for b in $BUILDS; do
+      SERVER_JS=${b#*=} start_portcullis_eap "$PKI" > /dev/null
+      PID=$(cat "$P_DIR/portcullis.pid")
+      warm "$EAP_AUTH_PORT"
+      for c in $RUNS; do gen_row "$c" "${b%%=*}" "$EAP_AUTH_PORT" "$PID" "$rep" "$OUT/runs.log" | tee -a "$OUT/rows.txt"; done
+      stop_portcullis "$P_DIR" > /dev/null
     done
   done
   summarize "$OUT/rows.txt" | tee "$OUT/summary.md"
