@@ -47,9 +47,14 @@ const TLS12 = 0x0303;
 
 const BLOCK_SIZE: Readonly<Record<PrfHash, number>> = { sha256: 64, sha384: 128 };
 
+/** One HMAC's input (pad block ‖ data), reused: every function here is synchronous. */
+const scratch = Buffer.allocUnsafeSlow(1024);
+
 /**
- * HMAC (RFC 2104) as two one-shot hashes over the padded key: crypto.hash makes no hash object, so
- * nothing is left for the garbage collector but the buffers (createHmac's objects showed up as GC time).
+ * HMAC (RFC 2104) as two one-shot hashes over the padded key. crypto.hash makes no hash object, and
+ * with latin1 output its result is a short string, not an ArrayBuffer: the ~32 hashes of a
+ * resumption leave the garbage collector nothing to sweep or free (createHmac's objects and
+ * digest buffers showed up as GC time).
  */
 class HmacKey {
   readonly #hash: PrfHash;
@@ -60,17 +65,31 @@ class HmacKey {
     this.#hash = hash;
     const block = BLOCK_SIZE[hash];
     const k = key.length > block ? nodeHash(hash, key, 'buffer') : key;
-    this.#ipad = Buffer.alloc(block, 0x36);
-    this.#opad = Buffer.alloc(block, 0x5c);
+    this.#ipad = Buffer.allocUnsafe(block).fill(0x36);
+    this.#opad = Buffer.allocUnsafe(block).fill(0x5c);
     for (let i = 0; i < k.length; i++) {
       this.#ipad[i]! ^= k[i]!;
       this.#opad[i]! ^= k[i]!;
     }
   }
 
-  mac(...data: Buffer[]): Buffer {
-    const inner = nodeHash(this.#hash, Buffer.concat([this.#ipad, ...data]), 'buffer');
-    return nodeHash(this.#hash, Buffer.concat([this.#opad, inner]), 'buffer');
+  /** HMAC(key, first ‖ second) as a latin1 string (one char per octet); `first` may be such a string. */
+  mac(first: string | Buffer, second?: Buffer): string {
+    const block = this.#ipad.length;
+    if (block + first.length + (second?.length ?? 0) > scratch.length) {
+      const data = Buffer.concat([typeof first === 'string' ? Buffer.from(first, 'latin1') : first, second ?? Buffer.alloc(0)]);
+      const inner = nodeHash(this.#hash, Buffer.concat([this.#ipad, data]), 'buffer');
+      return nodeHash(this.#hash, Buffer.concat([this.#opad, inner]), 'binary');
+    }
+    this.#ipad.copy(scratch, 0);
+    let n = block + (typeof first === 'string' ? scratch.write(first, block, 'latin1') : first.copy(scratch, block));
+    if (second) n += second.copy(scratch, n);
+    const inner = nodeHash(this.#hash, scratch.subarray(0, n), 'binary');
+    this.#opad.copy(scratch, 0);
+    n = block + scratch.write(inner, block, 'latin1');
+    const result = nodeHash(this.#hash, scratch.subarray(0, n), 'binary');
+    scratch.fill(0, 0, block);
+    return result;
   }
 
   wipe(): void {
@@ -84,12 +103,12 @@ export function tls12Prf(hash: PrfHash, secret: Buffer, label: string, seed: Buf
   const key = new HmacKey(hash, secret);
   const labelSeed = Buffer.concat([Buffer.from(label, 'latin1'), seed]);
   const out = Buffer.allocUnsafe(length);
-  let a: Buffer = labelSeed; // A(0)
+  let a: string | Buffer = labelSeed; // A(0)
   let filled = 0;
   while (filled < length) {
     a = key.mac(a); // A(i) = HMAC(secret, A(i-1))
     const block = key.mac(a, labelSeed);
-    filled += block.copy(out, filled, 0, Math.min(block.length, length - filled));
+    filled += out.write(block.length <= length - filled ? block : block.slice(0, length - filled), filled, 'latin1');
   }
   key.wipe();
   return out;

@@ -35,7 +35,7 @@ describe('TLS 1.2 PRF, key block, Finished and AES-GCM records', () => {
     }
   });
 
-  it('PRF equals RFC 5246 §5 P_hash written plainly on node:crypto HMAC, for short and long secrets', () => {
+  it('PRF equals RFC 5246 §5 P_hash written plainly on node:crypto HMAC, for short and long secrets and seeds', () => {
     const reference = (hash: 'sha256' | 'sha384', secret: Buffer, labelSeed: Buffer, length: number): Buffer => {
       const out: Buffer[] = [];
       let a = labelSeed;
@@ -48,8 +48,11 @@ describe('TLS 1.2 PRF, key block, Finished and AES-GCM records', () => {
     for (const hash of ['sha256', 'sha384'] as const) {
       for (const secretLength of [0, 48, 64, 128, 200]) {
         const secret = Buffer.alloc(secretLength, 0x5a);
-        const seed = Buffer.from('seed of any length');
-        expect(tls12Prf(hash, secret, 'test label', seed, 100)).toEqual(reference(hash, secret, Buffer.concat([Buffer.from('test label'), seed]), 100));
+        for (const seed of [Buffer.from('seed of any length'), Buffer.alloc(0), Buffer.alloc(2000, 0xc3)]) {
+          for (const length of [1, 12, 100]) {
+            expect(tls12Prf(hash, secret, 'test label', seed, length)).toEqual(reference(hash, secret, Buffer.concat([Buffer.from('test label'), seed]), length));
+          }
+        }
       }
     }
   });
