@@ -70,6 +70,17 @@ function requestParts(r: PolicyRequest, parts: string[]): string[] {
   return parts;
 }
 
+// Frozen method details come back as they are for a device that re-authenticates (eap-wiring.ts).
+const methodJsonCache = new WeakMap<object, string>();
+function methodJson(details: Readonly<Record<string, unknown>>): string {
+  let s = methodJsonCache.get(details);
+  if (s === undefined) {
+    s = q(details) ?? '';
+    if (Object.isFrozen(details)) methodJsonCache.set(details, s);
+  }
+  return s;
+}
+
 const policyJsonCache = new WeakMap<Decision, string>();
 function policyJson(d: Decision): string {
   let s = policyJsonCache.get(d);
@@ -86,8 +97,8 @@ function policyJson(d: Decision): string {
  * (with Jamf) the posture summary. Method details that use one of those three keys go the slow way, so the
  * result is always exactly the object spread's.
  */
-export function policyDetailsJson(methodDetails: Record<string, unknown> | undefined, decision: Decision, request: PolicyRequest, posture: object | undefined): string {
-  const own: string = methodDetails ? q(methodDetails) ?? '' : '{}';
+export function policyDetailsJson(methodDetails: Readonly<Record<string, unknown>> | undefined, decision: Decision, request: PolicyRequest, posture: object | undefined): string {
+  const own: string = methodDetails ? methodJson(methodDetails) : '{}';
   if (own[0] !== '{' || (methodDetails && ('policy' in methodDetails || 'request' in methodDetails || 'posture' in methodDetails))) {
     const policy = { rule: decision.rule, version: decision.policyVersion, signature: decision.signature };
     return q({ ...methodDetails, policy, request, ...(posture ? { posture } : {}) });

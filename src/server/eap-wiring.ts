@@ -3,6 +3,7 @@ import type { Config, EapSettings, LocalUser } from '../config/load.js';
 import type { CredentialStore, InnerCredentials } from '../eap/credentials.js';
 import { EapEngine } from '../eap/engine.js';
 import type { EapEngineOptions } from '../eap/options.js';
+import type { ClientCertificateInfo } from '../eap/identity/certificate-info.js';
 import type { EapResult } from '../eap/types.js';
 import { encodeAttribute } from '../radius/codec/attributes.js';
 import { PacketCode } from '../radius/codec/codes.js';
@@ -55,29 +56,64 @@ export function engineOptions(eap: EapSettings, users: ReadonlyMap<string, Local
 
 const METHOD_LABEL = { tls: 'eap-tls', ttls: 'eap-ttls', peap: 'peap' } as const;
 
+/**
+ * What a verdict takes from one client certificate, made once per certificate: a resumed session hands back the
+ * same certificate info every time (the TLS session cache), and the same objects let the auth log reuse the JSON
+ * it made of them (auth-details.ts) instead of serialising ~1 KB of certificate text per authentication.
+ */
+interface CertificateParts {
+  readonly logged: Readonly<Record<string, unknown>>;
+  readonly proven: NonNullable<ProvenIdentity['certificate']>;
+  /** The last details made with this certificate, reused while every field is the same. */
+  last?: Readonly<Record<string, unknown>>;
+}
+const certificateParts = new WeakMap<ClientCertificateInfo, CertificateParts>();
+
+function partsOf(cert: ClientCertificateInfo): CertificateParts {
+  let parts = certificateParts.get(cert);
+  if (!parts) {
+    parts = {
+      logged: Object.freeze({
+        udid: cert.udid, subject: cert.subject, issuer: cert.issuer, serialNumber: cert.serialNumber,
+        subjectAltNames: cert.subjectAltNames, fingerprint256: cert.fingerprint256,
+      }),
+      proven: Object.freeze({
+        commonName: cert.commonName, subject: cert.subject, issuer: cert.issuer, serialNumber: cert.serialNumber,
+        subjectAltNames: cert.subjectAltNames, extendedKeyUsage: cert.extendedKeyUsage,
+      }),
+    };
+    certificateParts.set(cert, parts);
+  }
+  return parts;
+}
+
+function sameDetails(a: Readonly<Record<string, unknown>>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(b);
+  return keys.length === Object.keys(a).length && keys.every((k) => a[k] === b[k]);
+}
+
 function verdictOf(result: Exclude<EapResult, { kind: 'challenge' } | { kind: 'discard' }>): Verdict {
   const cert = result.certificate;
+  const parts = cert ? partsOf(cert) : undefined;
   const identity = result.kind === 'success' ? result.innerIdentity ?? cert?.udid ?? result.outerIdentity : result.outerIdentity;
-  const details: Record<string, unknown> = { identity, outerIdentity: result.outerIdentity };
-  if (cert) {
-    details.certificate = {
-      udid: cert.udid, subject: cert.subject, issuer: cert.issuer, serialNumber: cert.serialNumber,
-      subjectAltNames: cert.subjectAltNames, fingerprint256: cert.fingerprint256,
-    };
+  let details: Record<string, unknown> = { identity, outerIdentity: result.outerIdentity };
+  if (cert && parts) {
+    details.certificate = parts.logged;
     details.udid = cert.udid;
   }
   if (result.kind === 'success') {
     details.tlsVersion = result.tlsVersion;
     details.resumed = result.resumed ?? false;
     if (result.innerIdentity) details.innerIdentity = result.innerIdentity;
+    if (parts) {
+      if (parts.last && sameDetails(parts.last, details)) details = parts.last as Record<string, unknown>;
+      else parts.last = Object.freeze(details);
+    }
     const method = METHOD_LABEL[result.method];
     const proven: ProvenIdentity = { method, user: typeof identity === 'string' ? identity : undefined };
-    if (cert) {
+    if (cert && parts) {
       proven.udid = cert.udid;
-      proven.certificate = {
-        commonName: cert.commonName, subject: cert.subject, issuer: cert.issuer, serialNumber: cert.serialNumber,
-        subjectAltNames: cert.subjectAltNames, extendedKeyUsage: cert.extendedKeyUsage,
-      };
+      proven.certificate = parts.proven;
     }
     return { result: 'accept', method, reason: result.resumed ? 'EAP success (resumed session)' : 'EAP success', details, proven };
   }
