@@ -2,6 +2,7 @@ import type { Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from './config/load.js';
+import { sameSettings } from './config/same-settings.js';
 import { ConfigError, formatProblem } from './config/errors.js';
 import { loadDictionaries } from './radius/dictionary/parser.js';
 import type { Dictionary } from './radius/dictionary/dictionary.js';
@@ -67,8 +68,7 @@ export interface StartOptions {
 
 /** Same Jamf settings (the client secret compared as bytes: it serialises as "[redacted]"). */
 function samePosture(a: Config, b: Config): boolean {
-  if (!a.jamf || !b.jamf) return a.jamf === b.jamf && JSON.stringify(a.posture) === JSON.stringify(b.posture);
-  return JSON.stringify([a.jamf, a.posture]) === JSON.stringify([b.jamf, b.posture]) && a.jamf.clientSecret.equals(b.jamf.clientSecret);
+  return sameSettings([a.jamf, a.posture], [b.jamf, b.posture]);
 }
 
 /** Starts Jamf posture when the config has a jamf: section; its change events go to `onChange` (CoA). */
@@ -235,6 +235,9 @@ export async function startServer(configFile: string, options: StartOptions): Pr
         const nextEap = options.eap?.update(next, nextDict);
         const listenChanged = JSON.stringify([next.auth, next.store.path]) !== JSON.stringify([config.auth, config.store.path]);
         const postureChanged = !samePosture(config, next);
+        // Before `config = next`: a push change alone (a new webhook password, say) restarts the receiver.
+        const pushChanged = postureChanged || !sameSettings(next.push, config.push);
+        const coaChanged = !sameSettings(next.coa, config.coa);
         config = next;
         dict = nextDict;
         clients = new ClientTable(next.clients);
@@ -247,7 +250,10 @@ export async function startServer(configFile: string, options: StartOptions): Pr
           watcher.close();
           watcher = watchFiles(watchedFiles(), () => self.reload(), log);
         }
-        const pushChanged = postureChanged || JSON.stringify(next.push) !== JSON.stringify(config.push);
+        if (coaChanged) {
+          coa.configure(next.coa);
+          log.info({ coa: next.coa }, 'CoA sending settings applied');
+        }
         if (postureChanged) {
           posture?.close();
           posture = startPosture(next, db, log, onPostureChange);

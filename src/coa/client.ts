@@ -25,6 +25,19 @@ export interface CoaClientOptions {
 
 export const COA_DEFAULTS = { timeoutMs: 3000, retries: 2, perSecond: 50, maxQueue: 10_000 } as const;
 
+/** The settings that can change while the server runs. */
+export type SendSettings = Pick<CoaClientOptions, 'timeoutMs' | 'retries' | 'perSecond' | 'burst' | 'maxQueue'>;
+
+function transportSettings(s: SendSettings): Omit<TransportOptions, 'log'> {
+  return {
+    timeoutMs: s.timeoutMs ?? COA_DEFAULTS.timeoutMs,
+    retries: s.retries ?? COA_DEFAULTS.retries,
+    perSecond: s.perSecond ?? COA_DEFAULTS.perSecond,
+    burst: s.burst,
+    maxQueue: s.maxQueue ?? COA_DEFAULTS.maxQueue,
+  };
+}
+
 export interface ActionOptions {
   /** Overrides the profile's nakFallbackToDisconnect for this call. */
   fallbackToDisconnect?: boolean;
@@ -48,15 +61,12 @@ export class CoaClient {
   constructor(options: CoaClientOptions) {
     this.#dict = options.dictionary;
     this.#log = options.log;
-    const transport: TransportOptions = {
-      timeoutMs: options.timeoutMs ?? COA_DEFAULTS.timeoutMs,
-      retries: options.retries ?? COA_DEFAULTS.retries,
-      perSecond: options.perSecond ?? COA_DEFAULTS.perSecond,
-      burst: options.burst,
-      maxQueue: options.maxQueue ?? COA_DEFAULTS.maxQueue,
-      log: options.log,
-    };
-    this.#transport = new CoaTransport(transport);
+    this.#transport = new CoaTransport({ ...transportSettings(options), log: options.log });
+  }
+
+  /** Applies new sending settings (a configuration reload); see CoaTransport.configure. */
+  configure(settings: SendSettings): void {
+    this.#transport.configure(transportSettings(settings));
   }
 
   /** Requests waiting to be sent (pacing, or all Identifiers of their NAS in use). */

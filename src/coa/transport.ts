@@ -87,8 +87,8 @@ const PACING_TICK_MS = 10;
 const nasKey = (address: string, port: number) => `${address}|${port}`;
 
 export class CoaTransport {
-  readonly #options: TransportOptions;
-  readonly #bucket: TokenBucket;
+  #options: TransportOptions;
+  #bucket: TokenBucket;
   readonly #ids = new NasIdentifiers();
   readonly #queue = new Fifo<Job>();
   /** Jobs whose NAS has all 256 Identifiers outstanding, by NAS, in arrival order. */
@@ -97,11 +97,22 @@ export class CoaTransport {
   readonly #inFlight = new Map<string, InFlight>();
   readonly #sockets: { 4?: Socket; 6?: Socket } = {};
   #pumpTimer: NodeJS.Timeout | undefined;
-  readonly #tickMs: number;
+  #tickMs: number;
   #closed = false;
 
   constructor(options: TransportOptions) {
     this.#options = options;
+    this.#bucket = new TokenBucket(1, 1);
+    this.#tickMs = PACING_TICK_MS;
+    this.configure(options);
+  }
+
+  /**
+   * New timeout, retries, rate and queue bound (a reload): requests already waiting keep their place, and a
+   * request already sent uses the new timeout and retries from its next retransmission on.
+   */
+  configure(options: Omit<TransportOptions, 'log'>): void {
+    this.#options = { ...options, log: this.#options.log };
     const burst = options.burst ?? defaultBurst(options.perSecond);
     this.#bucket = new TokenBucket(options.perSecond, burst);
     // Wake up at most every 10 ms and send the tokens gathered meanwhile: one timer per request costs more CPU than
