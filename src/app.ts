@@ -1,6 +1,7 @@
 import type { Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { setLogLevel } from './log/logger.js';
 import { loadConfig, type Config } from './config/load.js';
 import { sameSettings } from './config/same-settings.js';
 import { ConfigError, formatProblem } from './config/errors.js';
@@ -238,7 +239,12 @@ export async function startServer(configFile: string, options: StartOptions): Pr
         // Before `config = next`: a push change alone (a new webhook password, say) restarts the receiver.
         const pushChanged = postureChanged || !sameSettings(next.push, config.push);
         const coaChanged = !sameSettings(next.coa, config.coa);
+        const levelChanged = next.log.level !== config.log.level;
         config = next;
+        if (levelChanged) {
+          setLogLevel(log, next.log.level);
+          log.info({ level: next.log.level }, 'log level changed');
+        }
         dict = nextDict;
         clients = new ClientTable(next.clients);
         eap = nextEap;

@@ -1,12 +1,14 @@
-// A SIGHUP or file-save reload applies changed push and CoA settings to the running server, secrets included:
-// a new webhook password is in force at once (JSON alone prints every secret alike), and CoA sends with the new
-// timeout and retries.
+// A SIGHUP or file-save reload applies changed push, CoA and log settings to the running server, secrets
+// included: a new webhook password is in force at once (JSON alone prints every secret alike), CoA sends with the
+// new timeout and retries, and a new log.level reaches every layer's logger.
 import { createSocket, type Socket } from 'node:dgram';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterEach, expect, it } from 'vitest';
 import { startMockJamf, type MockJamf } from '../../src/mock-jamf/index.js';
 import type { PushReceiver } from '../../src/push/index.js';
+import { createLogger } from '../../src/log/logger.js';
 import { Secret } from '../../src/log/secret.js';
 import { CLIENT_ID, CLIENT_SECRET, jamfSection, tempDir } from '../jamf-e2e/harness.js';
 import { basic, post, WEBHOOK_PASSWORD, WEBHOOK_USER } from '../push/support.js';
@@ -87,4 +89,34 @@ it('CoA sends with the reloaded timeout and retries', async () => {
   const after = await t.server.coa.disconnect(nas, session);
   expect(after).toMatchObject({ kind: 'timeout', attempts: 3 });
   expect(received).toBe(4);
+});
+
+it('a new log.level reaches the layers\' loggers (pino children keep their own level)', async () => {
+  silent = createSocket('udp4');
+  await new Promise<void>((r) => silent!.bind(0, '127.0.0.1', r));
+  const dir = tempDir();
+  const logFile = join(dir, 'server.log');
+  const log = createLogger({ level: 'error', destination: logFile });
+  t = await startTestServer((c) => {
+    c.log = { level: 'error' };
+    c.coa = { timeout_seconds: 0.05, retries: 0 };
+  }, { watch: false, log });
+  const nas = { name: 'silent-nas', vendor: 'generic' as const, coaPort: silent.address().port, coaSecret: new Secret('coa-secret-0123456789', 'inline') };
+  const session = { nasIp: '127.0.0.1', acctSessionId: 'S-2' };
+  const logged = async () => {
+    await new Promise<void>((r) => log.flush(() => r()));
+    return existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+  };
+
+  await t.server.coa.disconnect(nas, session); // a timeout is logged at warn by the CoA layer
+  expect(await logged()).not.toContain('CoA disconnect: TIMEOUT');
+
+  editConfig(t.configFile, (c) => {
+    c.log = { level: 'info' };
+  });
+  expect(t.server.reload()).toBeUndefined();
+  await t.server.coa.disconnect(nas, session);
+  const text = await logged();
+  expect(text).toContain('"msg":"log level changed"');
+  expect(text).toContain('CoA disconnect: TIMEOUT');
 });
