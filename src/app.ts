@@ -243,7 +243,7 @@ export async function startServer(configFile: string, options: StartOptions): Pr
         config = next;
         if (levelChanged) {
           setLogLevel(log, next.log.level);
-          log.info({ level: next.log.level }, 'log level changed');
+          log.info(`log level changed to ${next.log.level}`);
         }
         dict = nextDict;
         clients = new ClientTable(next.clients);

@@ -6,6 +6,8 @@ export interface LoggerOptions {
   level: string;
   /** Write to this file descriptor (1 = stdout). */
   destination?: number | string;
+  /** Write each line before returning (tests that read the file); default false: buffered, off the hot path. */
+  sync?: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ export function createLogger(options: LoggerOptions): Logger {
       },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    pino.destination({ dest: options.destination ?? 1, sync: false }),
+    pino.destination({ dest: options.destination ?? 1, sync: options.sync ?? false }),
   );
   families.set(root, family);
   return root;
