@@ -200,6 +200,16 @@ export async function startServer(configFile: string, options: StartOptions): Pr
   }, 3_600_000);
   pruneTimer.unref();
 
+  /** After a policy reload: the live sessions whose outcome changed are re-authorized, or counted and named in the log. */
+  const reconsiderSessions = (from: string, to: string, act: boolean) => {
+    reauthorizer.onPolicyChange(act, from, to).then(({ changed, devices }) => {
+      if (changed === 0) return;
+      const sample = devices.slice(0, 10);
+      if (act) log.info({ sessions: changed, devices: sample }, `policy ${to}: re-authorizing ${changed} live session(s) whose outcome changed`);
+      else log.warn({ sessions: changed, devices: sample }, `policy ${to}: ${changed} live session(s) would get another outcome; they keep the old one until they authenticate again (coa.on_policy_change: reauthorize acts on them at once; portcullis coa reauth does one)`);
+    }, (err) => log.error({ err }, 'live sessions NOT re-evaluated after the policy change'));
+  };
+
   const logPolicy = () => {
     for (const w of loaded.warnings) log.warn(`policy: ${formatProblem(w)}`);
     if (loaded.builtin) log.warn('no policy: section: successful 802.1X and PAP logins are allowed, MAB is refused (see config.example.yaml)');
@@ -248,10 +258,14 @@ export async function startServer(configFile: string, options: StartOptions): Pr
         dict = nextDict;
         clients = new ClientTable(next.clients);
         eap = nextEap;
-        const policyChanged = nextLoaded.policy.version !== policy.version;
+        const previousVersion = policy.version;
+        const policyChanged = nextLoaded.policy.version !== previousVersion;
         loaded = nextLoaded;
         policy = nextLoaded.policy;
-        if (policyChanged) logPolicy();
+        if (policyChanged) {
+          logPolicy();
+          reconsiderSessions(previousVersion, policy.version, next.coa.onPolicyChange === 'reauthorize');
+        }
         if (watcher && JSON.stringify(watcher.files) !== JSON.stringify(watchedFiles())) {
           watcher.close();
           watcher = watchFiles(watchedFiles(), () => self.reload(), log);

@@ -14,7 +14,8 @@ import type { CoaClient } from './client.js';
 import { coaRecord, coaSessionFromRow } from './session-row.js';
 import type { CoaActionResult, CoaAttribute } from './types.js';
 
-// Posture change → the policy outcome of the device's live sessions → Disconnect / CoA (RFC 5176).
+// Posture change (or a policy reload) → the policy outcome of the device's live sessions → Disconnect / CoA
+// (RFC 5176).
 // Each accepted authentication is remembered with what it presented (the policy request) and what it got
 // (the decision's signature). When a device's posture changes, its live sessions are re-evaluated; only a
 // session whose outcome really differs is acted on, and once per outcome: a second event for the same
@@ -166,7 +167,29 @@ export class SessionReauthorizer {
       for (const mac of c.macs) for (const k of this.#byMac.get(mac) ?? []) keys.add(k);
       if (c.udid) for (const k of this.#byUdid.get(c.udid) ?? []) keys.add(k);
     }
-    if (keys.size === 0) return;
+    await this.#reevaluate(keys, true, (a, decision) => {
+      const why = changes.find((c) => c.macs.includes(a.mac ?? '') || (c.udid && c.udid === a.request.udid));
+      const what = !why ? 'posture changed' : why.from === why.to ? `Jamf facts changed, posture ${why.to} (${why.source})` : `posture ${why.from} → ${why.to} (${why.source})`;
+      return `${what}: rule "${a.rule}" → "${decision.rule}"`;
+    });
+  }
+
+  /**
+   * The policy was reloaded. Every live session whose outcome differs under the new policy is counted and, with
+   * `act`, re-authorized now (paced like any CoA); without it the sessions keep what they have until they
+   * authenticate again. Queued behind posture work, so the two never interleave.
+   */
+  onPolicyChange(act: boolean, fromVersion: string, toVersion: string): Promise<{ changed: number; devices: string[] }> {
+    const run = this.#running.then(() => this.#reevaluate(new Set(this.#authorized.keys()), act,
+      (a, decision) => `policy ${fromVersion} → ${toVersion}: rule "${a.rule}" → "${decision.rule}"`));
+    this.#running = run.then(() => undefined, (err) => this.#deps.log.error({ err }, 'CoA re-evaluation after the policy change failed'));
+    return run;
+  }
+
+  /** Live sessions of these authorizations whose outcome changed: acted on once (with `act`), and listed. */
+  async #reevaluate(keys: Set<string>, act: boolean, reasonFor: (a: Authorized, decision: Decision) => string): Promise<{ changed: number; devices: string[] }> {
+    const devices: string[] = [];
+    if (keys.size === 0) return { changed: 0, devices };
     this.#deps.flushAuthLog();
     const policy = this.#deps.policy();
     const store = this.#deps.posture();
@@ -179,9 +202,9 @@ export class SessionReauthorizer {
       const nas = this.#deps.clients().find((c) => c.name === a.nas);
       const sessions = this.#openSessions(a);
       if (!nas || sessions.length === 0) continue; // not online (or the NAS is no longer configured)
-      const why = changes.find((c) => c.macs.includes(a.mac ?? '') || (c.udid && c.udid === a.request.udid));
-      const what = !why ? 'posture changed' : why.from === why.to ? `Jamf facts changed, posture ${why.to} (${why.source})` : `posture ${why.from} → ${why.to} (${why.source})`;
-      const reason = `${what}: rule "${a.rule}" → "${decision.rule}"`;
+      devices.push(a.request.udid ?? a.mac ?? a.user ?? '?');
+      if (!act) continue;
+      const reason = reasonFor(a, decision);
       const previous = a.rule;
       // Acted on once: a repeated event finds the new signature and sends nothing.
       a.signature = decision.signature;
@@ -189,6 +212,7 @@ export class SessionReauthorizer {
       for (const session of sessions) work.push(this.#act(nas, session, a, decision, reason, previous));
     }
     await Promise.all(work);
+    return { changed: devices.length, devices };
   }
 
   /**

@@ -83,6 +83,8 @@ export interface CoaSettings {
   retries: number;
   perSecond: number;
   maxQueue: number;
+  /** What a policy reload does to live sessions whose outcome changes. */
+  onPolicyChange: 'keep' | 'reauthorize';
 }
 
 type Path = YamlPath;
@@ -235,7 +237,10 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
       staleAfterSeconds: raw.posture.stale_after_seconds,
       lookup: { perSecond: raw.posture.lookup.per_second, negativeTtlSeconds: raw.posture.lookup.negative_ttl_seconds, maxQueue: raw.posture.lookup.max_queue },
     },
-    coa: { timeoutMs: Math.round(raw.coa.timeout_seconds * 1000), retries: raw.coa.retries, perSecond: raw.coa.per_second, maxQueue: raw.coa.max_queue },
+    coa: {
+      timeoutMs: Math.round(raw.coa.timeout_seconds * 1000), retries: raw.coa.retries, perSecond: raw.coa.per_second, maxQueue: raw.coa.max_queue,
+      onPolicyChange: raw.coa.on_policy_change,
+    },
   };
   return Object.freeze(config);
 }

@@ -160,6 +160,11 @@ export const configSchema = z.object({
     per_second: z.number().min(0.1).max(10_000).default(50),
     /** Requests waiting to be sent; beyond this a request fails at once (and is logged). */
     max_queue: z.number().int().min(1).max(1_000_000).default(10_000),
+    /**
+     * After a policy reload, live sessions whose outcome changes: `keep` (they keep it until they authenticate
+     * again; the server logs how many) or `reauthorize` (CoA / Disconnect now, paced by per_second).
+     */
+    on_policy_change: z.enum(['keep', 'reauthorize']).default('keep'),
   }).strict().default({}),
 }).strict();
 
