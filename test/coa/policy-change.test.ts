@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../src/log/logger.js';
-import { PacketCode, encodePacket, signZeroedRequest, type RawAttribute } from '../../src/radius/index.js';
+import { PacketCode, encodePacket, signZeroedRequest } from '../../src/radius/index.js';
 import { SessionStore } from '../../src/store/sessions.js';
 import { tempDir } from '../jamf-e2e/harness.js';
 import { TestNas, attributeText } from '../support/test-nas.js';
 import { TEST_SECRET, startTestServer, type TestServer } from '../support/test-server.js';
-import { accessRequest, exchange } from '../support/udp-client.js';
+import { accessRequest, exchange, intAttr, textAttr } from '../support/udp-client.js';
 
 const OFFICE = Array.from({ length: 12 }, (_, i) => `02:20:00:00:00:${(i + 1).toString(16).padStart(2, '0')}`);
 const PRINTERS = Array.from({ length: 4 }, (_, i) => `02:30:00:00:00:${(i + 1).toString(16).padStart(2, '0')}`);
@@ -24,12 +24,8 @@ const policy = (officeVlan: number) => ({
   ],
 });
 
-const text = (type: number, value: string): RawAttribute => ({ type, value: Buffer.from(value) });
-const int = (type: number, n: number): RawAttribute => {
-  const v = Buffer.alloc(4);
-  v.writeUInt32BE(n);
-  return { type, value: v };
-};
+const text = textAttr;
+const int = intAttr;
 const csid = (mac: string) => mac.toUpperCase().replace(/:/g, '-');
 const bare = (mac: string) => mac.replace(/:/g, '');
 

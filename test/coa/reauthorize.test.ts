@@ -5,11 +5,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceKind, startMockJamf, type MockJamf } from '../../src/mock-jamf/index.js';
 import { normaliseMac } from '../../src/posture/mac.js';
-import { PacketCode, encodePacket, signZeroedRequest, type RawAttribute } from '../../src/radius/index.js';
+import { PacketCode, encodePacket, signZeroedRequest } from '../../src/radius/index.js';
 import { SessionStore } from '../../src/store/sessions.js';
 import { TestNas, attributeText } from '../support/test-nas.js';
 import { TEST_SECRET, startTestServer, type TestServer } from '../support/test-server.js';
-import { accessRequest, exchange } from '../support/udp-client.js';
+import { accessRequest, exchange, intAttr, textAttr } from '../support/udp-client.js';
 import { CLIENT_ID, CLIENT_SECRET, COMPUTER_GROUP, jamfSection, tempDir } from '../jamf-e2e/harness.js';
 
 const DEVICES = 1000;
@@ -35,12 +35,8 @@ let t: TestServer;
 const ids: number[] = [];
 const macs: string[] = [];
 
-const text = (type: number, value: string): RawAttribute => ({ type, value: Buffer.from(value) });
-const int = (type: number, n: number): RawAttribute => {
-  const v = Buffer.alloc(4);
-  v.writeUInt32BE(n);
-  return { type, value: v };
-};
+const text = textAttr;
+const int = intAttr;
 const csid = (mac: string) => mac.toUpperCase().replace(/:/g, '-');
 
 function accountingStart(mac: string, id: number): Buffer {

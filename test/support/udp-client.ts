@@ -31,3 +31,13 @@ export function accessRequest(secret: string, userName: string, password: string
   ];
   return signAccessRequest(encodePacket({ code: PacketCode.AccessRequest, identifier: opts.id ?? 1, authenticator: auth, attributes }), s);
 }
+
+/** A text attribute. */
+export const textAttr = (type: number, value: string): RawAttribute => ({ type, value: Buffer.from(value) });
+
+/** A 32-bit integer attribute. */
+export const intAttr = (type: number, n: number): RawAttribute => {
+  const value = Buffer.alloc(4);
+  value.writeUInt32BE(n);
+  return { type, value };
+};
