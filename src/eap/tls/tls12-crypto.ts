@@ -71,6 +71,7 @@ class HmacKey {
       this.#ipad[i]! ^= k[i]!;
       this.#opad[i]! ^= k[i]!;
     }
+    if (k !== key) k.fill(0);
   }
 
   /** HMAC(key, first ‖ second) as a latin1 string (one char per octet); `first` may be such a string. */
