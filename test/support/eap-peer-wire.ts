@@ -39,3 +39,38 @@ export function tlsFrame(flags: number, data: Buffer, total?: number): Buffer {
 }
 
 export const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** A few event-loop turns: lets the TLS socket answer what was just written to it. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 4; i++) await tick();
+}
+
+/** One TLS flight cut into EAP-TLS fragments: L (with the total) on the first of several, M on all but the last. */
+export class OutgoingFlight {
+  #data: Buffer | undefined;
+  #offset = 0;
+
+  constructor(readonly fragmentSize: number) {}
+
+  start(data: Buffer): void {
+    this.#data = data;
+    this.#offset = 0;
+  }
+
+  /** More fragments to send. */
+  get pending(): boolean {
+    return this.#data !== undefined;
+  }
+
+  next(): Buffer {
+    const data = this.#data;
+    if (!data) throw new Error('no TLS flight to send');
+    const first = this.#offset === 0;
+    const end = Math.min(this.#offset + this.fragmentSize, data.length);
+    const more = end < data.length;
+    const frame = tlsFrame(more ? FLAG.M : 0, data.subarray(this.#offset, end), first && more ? data.length : undefined);
+    this.#offset = end;
+    if (!more) this.#data = undefined;
+    return frame;
+  }
+}

@@ -9,7 +9,7 @@
  * exportKeyingMaterial to compare with the server's.
  */
 import { constants } from 'node:crypto';
-import { FLAG, PeerDuplex, eapPacket, tick, tlsFrame } from './eap-peer-wire.js';
+import { FLAG, OutgoingFlight, PeerDuplex, eapPacket, settle, tlsFrame } from './eap-peer-wire.js';
 import tls from 'node:tls';
 
 const CODE = { Request: 1, Response: 2, Success: 3, Failure: 4 } as const;
@@ -110,8 +110,7 @@ export async function runEapTlsClient(transport: EapTransport, options: EapTlsCl
   let socket: tls.TLSSocket | undefined;
   let duplex: PeerDuplex | undefined;
   let tickets = 0;
-  let outgoing: Buffer | undefined;
-  let outgoingOffset = 0;
+  const sending = new OutgoingFlight(fragmentSize);
   let incoming: Buffer[] = [];
   let clientRandom: Buffer | undefined;
   let serverRandom: Buffer | undefined;
@@ -122,19 +121,6 @@ export async function runEapTlsClient(transport: EapTransport, options: EapTlsCl
     result.last = reply;
     if (reply.kind === 'challenge') state = reply.state;
     return reply;
-  };
-  const settle = async (): Promise<void> => {
-    for (let i = 0; i < 4; i++) await tick();
-  };
-  const nextFragment = (): Buffer => {
-    const data = outgoing!;
-    const first = outgoingOffset === 0;
-    const end = Math.min(outgoingOffset + fragmentSize, data.length);
-    const more = end < data.length;
-    const frame = tlsFrame(more ? FLAG.M : 0, data.subarray(outgoingOffset, end), first && more ? data.length : undefined);
-    outgoingOffset = end;
-    if (!more) outgoing = undefined;
-    return frame;
   };
   const startTls = async (): Promise<Buffer> => {
     duplex = new PeerDuplex();
@@ -193,17 +179,17 @@ export async function runEapTlsClient(transport: EapTransport, options: EapTlsCl
       const flags = data[0]!;
       if (flags & FLAG.S) {
         result.proposedTypes.push(type);
-        outgoing = await startTls();
-        clientRandom = helloRandomOf(outgoing, 1);
-        outgoingOffset = 0;
-        reply = await exchange(eapResponse(id, TYPE.Tls, nextFragment()));
+        const hello = await startTls();
+        clientRandom = helloRandomOf(hello, 1);
+        sending.start(hello);
+        reply = await exchange(eapResponse(id, TYPE.Tls, sending.next()));
         continue;
       }
       const body = data.subarray(flags & FLAG.L ? 5 : 1);
       if (body.length === 0 && !(flags & FLAG.M)) {
         // The server ACKed our fragment.
-        if (!outgoing) throw new Error('server sent an ACK but we have nothing more to send');
-        reply = await exchange(eapResponse(id, TYPE.Tls, nextFragment()));
+        if (!sending.pending) throw new Error('server sent an ACK but we have nothing more to send');
+        reply = await exchange(eapResponse(id, TYPE.Tls, sending.next()));
         continue;
       }
       result.serverFragments++;
@@ -224,9 +210,8 @@ export async function runEapTlsClient(transport: EapTransport, options: EapTlsCl
         result.acksSent++;
         reply = await exchange(eapResponse(id, TYPE.Tls, tlsFrame(0, Buffer.alloc(0))));
       } else {
-        outgoing = out;
-        outgoingOffset = 0;
-        reply = await exchange(eapResponse(id, TYPE.Tls, nextFragment()));
+        sending.start(out);
+        reply = await exchange(eapResponse(id, TYPE.Tls, sending.next()));
       }
     }
 

@@ -7,7 +7,7 @@
  *
  * At Success it derives its own MSK/EMSK with exportKeyingMaterial to compare with the server's.
  */
-import { FLAG, PeerDuplex, eapPacket, tick, tlsFrame } from './eap-peer-wire.js';
+import { FLAG, OutgoingFlight, PeerDuplex, eapPacket, settle, tlsFrame } from './eap-peer-wire.js';
 import tls from 'node:tls';
 import { checkAuthenticatorResponse, generateNtResponse, ntPasswordHash } from '../../src/crypto/mschapv2.js';
 import { decodeMschapV2Request, encodeFailureResponse, encodeResponse, encodeSuccessResponse, parseSuccessMessage } from '../../src/eap/methods/mschapv2-packet.js';
@@ -154,8 +154,7 @@ export async function runTunnelClient(transport: EapTransport, options: TunnelCl
   let secure = false;
   let secureHandled = false;
   let appData: Buffer[] = [];
-  let outgoing: Buffer | undefined;
-  let offset = 0;
+  const sending = new OutgoingFlight(fragmentSize);
   let incoming: Buffer[] = [];
 
   const exchange = async (message: Buffer): Promise<PeerReply> => {
@@ -165,23 +164,9 @@ export async function runTunnelClient(transport: EapTransport, options: TunnelCl
     if (reply.kind === 'challenge') state = reply.state;
     return reply;
   };
-  const settle = async (): Promise<void> => {
-    for (let i = 0; i < 4; i++) await tick();
-  };
-  const nextFragment = (): Buffer => {
-    const data = outgoing!;
-    const first = offset === 0;
-    const end = Math.min(offset + fragmentSize, data.length);
-    const more = end < data.length;
-    const frame = tlsFrame(more ? FLAG.M : 0, data.subarray(offset, end), first && more ? data.length : undefined);
-    offset = end;
-    if (!more) outgoing = undefined;
-    return frame;
-  };
   const send = (id: number, data: Buffer): Promise<PeerReply> => {
-    outgoing = data;
-    offset = 0;
-    return exchange(eapPacket(CODE.Response, id, wanted, nextFragment()));
+    sending.start(data);
+    return exchange(eapPacket(CODE.Response, id, wanted, sending.next()));
   };
   const ack = (id: number) => exchange(eapPacket(CODE.Response, id, wanted, tlsFrame(0, Buffer.alloc(0))));
 
@@ -227,8 +212,8 @@ export async function runTunnelClient(transport: EapTransport, options: TunnelCl
       }
       const body = data.subarray(flags & FLAG.L ? 5 : 1);
       if (body.length === 0 && !(flags & FLAG.M)) {
-        if (!outgoing) throw new Error('server sent an ACK but we have nothing more to send');
-        reply = await exchange(eapPacket(CODE.Response, id, wanted, nextFragment()));
+        if (!sending.pending) throw new Error('server sent an ACK but we have nothing more to send');
+        reply = await exchange(eapPacket(CODE.Response, id, wanted, sending.next()));
         continue;
       }
       incoming.push(Buffer.from(body));
