@@ -1,6 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { ReplyCheck, checkEapReply, signRequest, type ParsedReply, type UnsignedRequest } from './eap-radius.js';
+import { IdFifo } from './id-fifo.js';
 
 // Round trips for many concurrent EAP conversations over a few UDP sockets: each request takes a free Identifier
 // on a socket (256 per socket, freed ones go to the back of a FIFO so a late reply rarely meets a reused one),
@@ -20,26 +21,10 @@ interface Pending {
   reject: (err: RoundTripError) => void;
 }
 
-class IdSocket {
+class IdSocket extends IdFifo {
   readonly pending: Array<Pending | undefined> = new Array(256).fill(undefined);
-  readonly #free = new Uint8Array(256);
-  #head = 0;
-  #count = 256;
   constructor(readonly socket: Socket) {
-    for (let i = 0; i < 256; i++) this.#free[i] = i;
-  }
-  get freeIds(): number {
-    return this.#count;
-  }
-  takeId(): number {
-    const id = this.#free[this.#head];
-    this.#head = (this.#head + 1) & 255;
-    this.#count--;
-    return id;
-  }
-  releaseId(id: number): void {
-    this.#free[(this.#head + this.#count) & 255] = id;
-    this.#count++;
+    super();
   }
 }
 

@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { Code, ReplyProblem, checkReply, type ReplyProblemValue } from './packets.js';
+import { IdFifo } from './id-fifo.js';
 
 // Keeps `parallel` requests outstanding over several UDP sockets (256 Identifiers each), matches replies by
 // socket + Identifier, verifies them, and times out the ones that never come back. Bounded by `count` requests
@@ -47,27 +48,11 @@ const PROBLEM_NAMES: Record<ReplyProblemValue, string> = {
   0: 'none', 1: 'malformed', 2: 'bad_response_authenticator', 3: 'missing_message_authenticator', 4: 'bad_message_authenticator',
 };
 
-/** One UDP socket with its 256 Identifiers; freed Identifiers go to the back of a FIFO so a late reply rarely meets a reused one. */
-class IdSocket {
+/** One UDP socket with its 256 Identifiers (IdFifo) and what is outstanding on each. */
+class IdSocket extends IdFifo {
   readonly slots: Slot[] = Array.from({ length: 256 }, () => ({ request: undefined, expect: 0, sentAt: 0 }));
-  readonly #free = new Uint8Array(256);
-  #head = 0;
-  #count = 256;
   constructor(readonly socket: Socket) {
-    for (let i = 0; i < 256; i++) this.#free[i] = i;
-  }
-  get freeIds(): number {
-    return this.#count;
-  }
-  takeId(): number {
-    const id = this.#free[this.#head];
-    this.#head = (this.#head + 1) & 255;
-    this.#count--;
-    return id;
-  }
-  releaseId(id: number): void {
-    this.#free[(this.#head + this.#count) & 255] = id;
-    this.#count++;
+    super();
   }
 }
 
