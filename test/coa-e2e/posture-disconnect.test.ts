@@ -3,16 +3,14 @@
 // sync portcullis re-evaluates the live session, hostapd gets a Disconnect-Request, ACKs it, drops the station
 // and sends Accounting-Stop; the re-authentication lands on the remediation rule. Moving it back restores corp.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeviceKind, startMockJamf, type MockJamf } from '../../src/mock-jamf/index.js';
-import { silentLogger } from '../../src/log/logger.js';
-import { createEapProvider } from '../../src/server/eap-wiring.js';
-import { SUPPLICANT_MAC } from '../support/lab8021x.js';
-import { LabNas, eapTlsSection, freeUdpPort, hostapdClient } from '../support/lab-nas.js';
-import { makeTestPki, type TestPki } from '../support/pki.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { CLIENT_ID, CLIENT_SECRET, COMPUTER_GROUP, jamfSection, tempDir } from '../jamf-e2e/harness.js';
-import { POSTURE_POLICY } from './policy.js';
+import { DeviceKind, type MockJamf } from '../../src/mock-jamf/index.js';
+import type { LabNas } from '../support/lab-nas.js';
+import type { TestPki } from '../support/pki.js';
+import type { TestServer } from '../support/test-server.js';
+import { COMPUTER_GROUP } from '../jamf-e2e/harness.js';
+import { startLabWorld, type LabWorld } from './lab-world.js';
 
+let world: LabWorld | undefined;
 let pki: TestPki;
 let mock: MockJamf;
 let t: TestServer;
@@ -20,28 +18,13 @@ let nas: LabNas;
 let deviceId: number;
 
 beforeAll(async () => {
-  pki = makeTestPki();
-  const dasPort = await freeUdpPort();
-  mock = await startMockJamf({ seed: { seed: 3, computers: 20, mobileDevices: 5 }, clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET }] });
-  deviceId = mock.state.addComputer({ udid: pki.clients.ec.udid, macAddress: SUPPLICANT_MAC.toUpperCase(), managed: true }).id;
-  mock.state.addToGroup(DeviceKind.computer, COMPUTER_GROUP, deviceId);
-  const dir = tempDir();
-  t = await startTestServer((c) => {
-    c.clients = [hostapdClient(dasPort)];
-    c.eap = eapTlsSection(pki);
-    c.jamf = jamfSection(mock.url, dir);
-    c.policy = POSTURE_POLICY;
-    c.coa = { timeout_seconds: 1, retries: 2, per_second: 20 };
-  }, { eap: createEapProvider(silentLogger()) });
-  await t.server.posture()!.syncNow();
-  nas = new LabNas(t, pki, dasPort);
+  world = await startLabWorld(3);
+  ({ pki, mock, t, nas, deviceId } = world);
   nas.start();
 }, 60_000);
 
 afterAll(async () => {
-  nas?.stop();
-  await t?.stop();
-  await mock?.close();
+  await world?.close();
 });
 
 describe('posture change → Disconnect with hostapd as the NAS', () => {

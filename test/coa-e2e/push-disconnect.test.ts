@@ -2,22 +2,20 @@
 // no Jamf sync in between, (1) the mock Jamf's webhook for a smart-group change and (2) a signed CAEP
 // device-compliance-change SET from a test transmitter each lead to a Disconnect-ACK from hostapd within 2 s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeviceKind, startMockJamf, type MockJamf } from '../../src/mock-jamf/index.js';
-import { silentLogger } from '../../src/log/logger.js';
-import { createEapProvider } from '../../src/server/eap-wiring.js';
-import { SUPPLICANT_MAC } from '../support/lab8021x.js';
-import { LabNas, eapTlsSection, freeUdpPort, hostapdClient } from '../support/lab-nas.js';
-import { makeTestPki, type TestPki } from '../support/pki.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { CLIENT_ID, CLIENT_SECRET, COMPUTER_GROUP, jamfSection, tempDir } from '../jamf-e2e/harness.js';
+import { DeviceKind, type MockJamf } from '../../src/mock-jamf/index.js';
+import type { LabNas } from '../support/lab-nas.js';
+import type { TestPki } from '../support/pki.js';
+import type { TestServer } from '../support/test-server.js';
+import { COMPUTER_GROUP } from '../jamf-e2e/harness.js';
 import { complianceEvent, makeKey, signSet, startTransmitter, type TestKey, type Transmitter } from '../push/transmitter.js';
 import { post } from '../push/support.js';
-import { POSTURE_POLICY } from './policy.js';
+import { startLabWorld, type LabWorld } from './lab-world.js';
 
 const AUDIENCE = 'https://portcullis.test/';
 const HOOK_USER = 'jamf-pro';
 const HOOK_PASSWORD = 'e2e-webhook-password-0123456789';
 
+let world: LabWorld | undefined;
 let pki: TestPki;
 let mock: MockJamf;
 let t: TestServer;
@@ -33,40 +31,27 @@ async function nthCoa(n: number, since: number) {
 }
 
 beforeAll(async () => {
-  pki = makeTestPki();
   key = await makeKey('ES256');
   transmitter = await startTransmitter([key]);
-  const dasPort = await freeUdpPort();
-  mock = await startMockJamf({ seed: { seed: 8, computers: 20, mobileDevices: 5 }, clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET }] });
-  deviceId = mock.state.addComputer({ udid: pki.clients.ec.udid, macAddress: SUPPLICANT_MAC.toUpperCase(), managed: true }).id;
-  mock.state.addToGroup(DeviceKind.computer, COMPUTER_GROUP, deviceId);
-  const dir = tempDir();
-  t = await startTestServer((c) => {
-    c.clients = [hostapdClient(dasPort)];
-    c.eap = eapTlsSection(pki);
-    c.jamf = { ...jamfSection(mock.url, dir), poll_interval_seconds: 86_400 };
+  world = await startLabWorld(8, (c) => {
+    c.jamf = { ...(c.jamf as Record<string, unknown>), poll_interval_seconds: 86_400 };
     c.push = {
       listen: '127.0.0.1:0',
       jamf_webhook: { auth: { basic: { username: HOOK_USER, password: HOOK_PASSWORD } } },
       ssf: { issuer: transmitter.issuer, audience: AUDIENCE },
     };
-    c.policy = POSTURE_POLICY;
-    c.coa = { timeout_seconds: 1, retries: 2, per_second: 20 };
-  }, { eap: createEapProvider(silentLogger()) });
-  await t.server.posture()!.syncNow();
+  });
+  ({ pki, mock, t, nas, deviceId } = world);
   // Jamf Pro → Settings → Webhooks, as `portcullis jamf webhooks register` creates it.
   mock.state.addWebhook({
     name: 'portcullis compliant Macs', url: `${t.server.push()!.address.url}/jamf/webhook`, event: 'SmartGroupComputerMembershipChange',
     smartGroupId: mock.state.group(DeviceKind.computer, COMPUTER_GROUP)!.id, authenticationType: 'BASIC', username: HOOK_USER, password: HOOK_PASSWORD,
   });
-  nas = new LabNas(t, pki, dasPort);
   nas.start();
 }, 60_000);
 
 afterAll(async () => {
-  nas?.stop();
-  await t?.stop();
-  await mock?.close();
+  await world?.close();
   await transmitter?.close();
 });
 
