@@ -47,8 +47,8 @@ const TLS12 = 0x0303;
 
 const BLOCK_SIZE: Readonly<Record<PrfHash, number>> = { sha256: 64, sha384: 128 };
 
-/** One HMAC's input (pad block ‖ data), reused: every function here is synchronous. */
-const scratch = Buffer.allocUnsafeSlow(1024);
+/** One HMAC's input (pad block ‖ data), reused (every function here is synchronous); grown for a longer one. */
+let scratch = Buffer.allocUnsafeSlow(1024);
 
 /**
  * HMAC (RFC 2104) as two one-shot hashes over the padded key. crypto.hash makes no hash object, and
@@ -77,11 +77,8 @@ class HmacKey {
   /** HMAC(key, first ‖ second) as a latin1 string (one char per octet); `first` may be such a string. */
   mac(first: string | Buffer, second?: Buffer): string {
     const block = this.#ipad.length;
-    if (block + first.length + (second?.length ?? 0) > scratch.length) {
-      const data = Buffer.concat([typeof first === 'string' ? Buffer.from(first, 'latin1') : first, second ?? Buffer.alloc(0)]);
-      const inner = nodeHash(this.#hash, Buffer.concat([this.#ipad, data]), 'buffer');
-      return nodeHash(this.#hash, Buffer.concat([this.#opad, inner]), 'binary');
-    }
+    const needed = block + first.length + (second?.length ?? 0);
+    if (needed > scratch.length) scratch = Buffer.allocUnsafeSlow(needed);
     this.#ipad.copy(scratch, 0);
     let n = block + (typeof first === 'string' ? scratch.write(first, block, 'latin1') : first.copy(scratch, block));
     if (second) n += second.copy(scratch, n);
