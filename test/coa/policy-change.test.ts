@@ -1,16 +1,15 @@
 // A policy reload and the live sessions it changes: by default they keep their outcome until they authenticate
 // again and the log names them; with coa.on_policy_change: reauthorize each one gets exactly one CoA now, and
 // sessions whose outcome is unchanged get nothing.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../src/log/logger.js';
 import { PacketCode, encodePacket, signZeroedRequest } from '../../src/radius/index.js';
 import { SessionStore } from '../../src/store/sessions.js';
 import { tempDir } from '../jamf-e2e/harness.js';
 import { TestNas, attributeText } from '../support/test-nas.js';
-import { TEST_SECRET, startTestServer, type TestServer } from '../support/test-server.js';
+import { TEST_SECRET, editConfigFile, startTestServer, type TestServer } from '../support/test-server.js';
 import { accessRequest, exchange, intAttr, textAttr } from '../support/udp-client.js';
 
 const OFFICE = Array.from({ length: 12 }, (_, i) => `02:20:00:00:00:${(i + 1).toString(16).padStart(2, '0')}`);
@@ -34,9 +33,7 @@ let t: TestServer;
 let logFile: string;
 
 function reloadWith(edit: (c: Record<string, any>) => void): void {
-  const c = parse(readFileSync(t.configFile, 'utf8')) as Record<string, any>;
-  edit(c);
-  writeFileSync(t.configFile, stringify(c));
+  editConfigFile(t.configFile, edit);
   expect(t.server.reload()).toBeUndefined();
 }
 const logged = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');

@@ -2,9 +2,8 @@
 // included: a new webhook password is in force at once (JSON alone prints every secret alike), CoA sends with the
 // new timeout and retries, and a new log.level reaches every layer's logger.
 import { createSocket, type Socket } from 'node:dgram';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { afterEach, expect, it } from 'vitest';
 import { startMockJamf, type MockJamf } from '../../src/mock-jamf/index.js';
 import type { PushReceiver } from '../../src/push/index.js';
@@ -12,7 +11,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { Secret } from '../../src/log/secret.js';
 import { CLIENT_ID, CLIENT_SECRET, jamfSection, tempDir } from '../jamf-e2e/harness.js';
 import { basic, post, WEBHOOK_PASSWORD, WEBHOOK_USER } from '../push/support.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { editConfigFile, startTestServer, type TestServer } from '../support/test-server.js';
 
 let t: TestServer | undefined;
 let mock: MockJamf | undefined;
@@ -23,12 +22,6 @@ afterEach(async () => {
   silent?.close();
   t = mock = silent = undefined;
 });
-
-function editConfig(file: string, edit: (c: Record<string, any>) => void): void {
-  const c = parse(readFileSync(file, 'utf8')) as Record<string, any>;
-  edit(c);
-  writeFileSync(file, stringify(c));
-}
 
 async function nextReceiver(server: TestServer['server'], old: PushReceiver | undefined): Promise<PushReceiver> {
   for (let i = 0; i < 200; i++) {
@@ -56,7 +49,7 @@ it('a new webhook password is in force after a reload, the old one is refused', 
   expect((await post(url(first), emptyChange, basic())).status).toBeLessThan(300);
 
   const changed = 'a-new-webhook-password-9876543210';
-  editConfig(t.configFile, (c) => {
+  editConfigFile(t.configFile, (c) => {
     c.push.jamf_webhook.auth.basic.password = changed;
   });
   expect(t.server.reload()).toBeUndefined();
@@ -82,7 +75,7 @@ it('CoA sends with the reloaded timeout and retries', async () => {
   expect(before).toMatchObject({ kind: 'timeout', attempts: 1 });
   expect(received).toBe(1);
 
-  editConfig(t.configFile, (c) => {
+  editConfigFile(t.configFile, (c) => {
     c.coa = { timeout_seconds: 0.05, retries: 2 };
   });
   expect(t.server.reload()).toBeUndefined();
@@ -108,7 +101,7 @@ it('a new log.level reaches the layers\' loggers (pino children keep their own l
   await t.server.coa.disconnect(nas, session); // a timeout is logged at warn by the CoA layer
   expect(await logged()).not.toContain('CoA disconnect: TIMEOUT');
 
-  editConfig(t.configFile, (c) => {
+  editConfigFile(t.configFile, (c) => {
     c.log = { level: 'info' };
   });
   expect(t.server.reload()).toBeUndefined();

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { startServer, type RunningServer, type StartOptions } from '../../src/app.js';
 import { silentLogger } from '../../src/log/logger.js';
 
@@ -58,4 +58,11 @@ export async function startTestServer(patch: (c: Record<string, unknown>) => voi
     configFile,
     stop: () => server.stop(),
   };
+}
+
+/** Edits a config file in place, as an admin would before a reload. */
+export function editConfigFile(file: string, edit: (c: Record<string, any>) => void): void {
+  const c = parse(readFileSync(file, 'utf8')) as Record<string, any>;
+  edit(c);
+  writeFileSync(file, stringify(c));
 }
