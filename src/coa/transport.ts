@@ -88,7 +88,7 @@ const nasKey = (address: string, port: number) => `${address}|${port}`;
 
 export class CoaTransport {
   #options: TransportOptions;
-  #bucket: TokenBucket;
+  #bucket!: TokenBucket;
   readonly #ids = new NasIdentifiers();
   readonly #queue = new Fifo<Job>();
   /** Jobs whose NAS has all 256 Identifiers outstanding, by NAS, in arrival order. */
@@ -97,13 +97,11 @@ export class CoaTransport {
   readonly #inFlight = new Map<string, InFlight>();
   readonly #sockets: { 4?: Socket; 6?: Socket } = {};
   #pumpTimer: NodeJS.Timeout | undefined;
-  #tickMs: number;
+  #tickMs!: number;
   #closed = false;
 
   constructor(options: TransportOptions) {
     this.#options = options;
-    this.#bucket = new TokenBucket(1, 1);
-    this.#tickMs = PACING_TICK_MS;
     this.configure(options);
   }
 
